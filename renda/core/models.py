@@ -1,0 +1,57 @@
+"""Domain-free building blocks: base classes and the working-day calendar's own entries."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: when a record was created and last changed."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CalendarDay(TimeStampedModel):
+    """A day whose working status is set by hand: a statutory holiday or a make-up working day.
+
+    The `chinese-calendar` package carries the State Council's published schedules. Rows here
+    override it for a single day, and a year the package does not know yet becomes usable once
+    an administrator registers it as a `CalendarYear` and enters its holidays here.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=60, blank=True, help_text=_("例如：国庆节"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class CalendarYear(TimeStampedModel):
+    """A year whose holiday schedule an administrator has entered by hand (beyond the package)."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("国务院办公厅通知文号"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("手工录入的年度")
+        verbose_name_plural = _("手工录入的年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from renda.directory import views as directory_views
+
+admin.site.site_header = "人大代表履职服务平台 · 管理后台"
+admin.site.site_title = "Renda"
+
+urlpatterns = [
+    path("", directory_views.home, name="home"),
+    path("", include("renda.directory.urls")),
+    path("accounts/", include("renda.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+__all__ = ["i18n_patterns"]

@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("RENDA_TESTING", "1")

@@ -53,7 +53,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("RENDA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "renda.accounts.admin_site.RendaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -185,6 +185,7 @@ CACHES = {
         "LOCATION": env_str("REDIS_URL", "renda"),
     }
 }
+RATELIMIT_VIEW = "renda.core.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RENDA_RATELIMIT_ENABLED", True)
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] if not env_str("REDIS_URL") else []
 

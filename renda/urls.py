@@ -7,9 +7,6 @@ from django.views.i18n import JavaScriptCatalog
 from renda.api import api
 from renda.directory import views as directory_views
 
-admin.site.site_header = "人大代表履职服务平台 · 管理后台"
-admin.site.site_title = "Renda"
-
 urlpatterns = [
     path("", directory_views.home, name="home"),
     path("", include("renda.directory.urls")),

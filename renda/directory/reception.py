@@ -76,7 +76,8 @@ def upcoming_reception_days(
     for day in _days(station=station, deputy=deputy, start=start, end=end):
         found[_day_uid(day)] = _day_occurrence(day)
     kept = (
-        o for o in found.values()
+        o
+        for o in found.values()
         if start <= o.date < end and (include_cancelled or not o.cancelled)
     )
     return sorted(kept, key=lambda o: o.sort_key)
@@ -104,7 +105,8 @@ def _schedules(
 ) -> QuerySet[ReceptionSchedule]:
     qs = ReceptionSchedule.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=start),
-        station__is_active=True, valid_from__lt=end,
+        station__is_active=True,
+        valid_from__lt=end,
     )
     if station is not None:
         qs = qs.filter(station=station)
@@ -184,9 +186,14 @@ def _day_uid(day: ReceptionDay) -> str:
 
 def _rule_occurrence(schedule: ReceptionSchedule, date: datetime.date) -> Occurrence:
     return Occurrence(
-        station=schedule.station, date=date, start_time=schedule.start_time,
-        end_time=schedule.end_time, title=schedule.title, topic="",
-        deputies=list(schedule.deputies.all()), uid=_rule_uid(schedule.station, schedule.pk, date),
+        station=schedule.station,
+        date=date,
+        start_time=schedule.start_time,
+        end_time=schedule.end_time,
+        title=schedule.title,
+        topic="",
+        deputies=list(schedule.deputies.all()),
+        uid=_rule_uid(schedule.station, schedule.pk, date),
     )
 
 
@@ -194,7 +201,13 @@ def _day_occurrence(day: ReceptionDay) -> Occurrence:
     # A cancelled replacement stands on the date it cancels.
     date = day.replaces_date if day.is_cancelled and day.replaces_date else day.date
     return Occurrence(
-        station=day.station, date=date, start_time=day.start_time, end_time=day.end_time,
-        title=day.title, topic=day.topic, deputies=list(day.deputies.all()),
-        uid=_day_uid(day), cancelled=day.is_cancelled,
+        station=day.station,
+        date=date,
+        start_time=day.start_time,
+        end_time=day.end_time,
+        title=day.title,
+        topic=day.topic,
+        deputies=list(day.deputies.all()),
+        uid=_day_uid(day),
+        cancelled=day.is_cancelled,
     )

@@ -22,6 +22,9 @@ def register() -> None:
           "directory.import_roster")
     grant(Role.LEADER, *_perms(["view"], MODELS), "directory.view_deputy_private")
     grant(Role.EVALUATOR, *_perms(["view"], MODELS))
+    # Excel export of whole rosters: only the area-wide roles; rows still go through scoping.
+    for role in (Role.ADMIN, Role.OFFICE_STAFF, Role.LEADER, Role.EVALUATOR):
+        grant(role, "directory.export_roster")
     grant(Role.STATION_STAFF, *_perms(["view"], [*STATION_MODELS, "deputy"]),
           *_perms(["add", "change", "delete"], ["receptionschedule", "receptionday"]),
           "directory.change_station", "directory.view_deputy_private")

@@ -13,8 +13,6 @@ from renda.directory.models import (
     StationAssignment,
 )
 from renda.directory.roster import (
-    ID_CHECK_DIGITS,
-    ID_WEIGHTS,
     MAX_UPLOAD_BYTES,
     id_number_problem,
     roster_export_deputies,
@@ -23,6 +21,7 @@ from renda.directory.roster import (
     roster_import_stations,
     roster_template,
 )
+from renda.directory.roster.common import ID_CHECK_DIGITS, ID_WEIGHTS
 from renda.directory.testing import build_world
 
 DEPUTY_HEADERS = ["姓名", "性别", "民族", "出生年份", "政治面貌", "工作单位及职务", "手机号码",

@@ -11,18 +11,12 @@ import datetime
 from collections.abc import Iterable
 
 from dateutil import rrule
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from renda.core.config import spec
-from renda.directory.models import (
-    Congress,
-    Deputy,
-    Mandate,
-    ReceptionDay,
-    ReceptionSchedule,
-    Station,
-)
+from renda.directory.models import Congress, Deputy, ReceptionDay, ReceptionSchedule, Station
+from renda.directory.public import public_deputies
 from renda.directory.selectors import setting_value
 
 HORIZON_KEY = "directory.upcoming_reception_days"
@@ -44,12 +38,6 @@ class Occurrence:
     @property
     def sort_key(self) -> tuple:
         return (self.date, self.start_time, self.station.path, self.uid)
-
-
-def public_deputies() -> QuerySet[Deputy]:
-    """Deputies anyone may see: listed in the public directory and holding an active mandate."""
-    active = Mandate.objects.filter(deputy=OuterRef("pk"), status=Mandate.Status.ACTIVE)
-    return Deputy.objects.filter(Exists(active), is_public=True)
 
 
 def upcoming_reception_days(

@@ -44,9 +44,8 @@ def test_it_finds_a_deputy_and_downloads_the_contact_card(live_server, page):
     page.goto(f"{live_server.url}/deputies/")
     page.get_by_label("姓名").fill(deputy.name)
     page.get_by_role("button", name="查找").click()
-    results = page.locator("#results")
-    results.get_by_text("共 1 名代表").wait_for()
-    results.get_by_role("link", name=deputy.name).click()
+    page.get_by_text("共 1 名代表").wait_for()
+    page.locator("#results").get_by_role("link", name=deputy.name).click()
     page.wait_for_url(f"**/deputies/{deputy.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == deputy.name
     with page.expect_download() as download_info:

@@ -1,11 +1,12 @@
 import datetime
 
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from renda.directory.models import Deputy, Mandate, StationAssignment
+from renda.directory.templatetags.renda_assets import vendor_script, vendor_stylesheet
 from renda.directory.testing import build_world
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
@@ -195,3 +196,13 @@ class DeputyListQueriesTest(TestCase):
         few = self.count_queries(**params)
         self.add_deputies(40)
         self.assertEqual(self.count_queries(**params), few)
+
+
+class VendorAssetsTest(TestCase):
+    """Pages render from a checkout where `scripts/build_assets.py` has not run."""
+
+    @override_settings(STATICFILES_DIRS=[])
+    def test_it_leaves_out_missing_vendor_files(self):
+        self.assertEqual(vendor_script("htmx.min.js"), "")
+        self.assertEqual(vendor_stylesheet("noto-sans-sc/index.css"), "")
+        self.assertEqual(self.client.get("/deputies/").status_code, 200)

@@ -149,6 +149,12 @@ class PublicPagesTest(TestCase):
         self.assertEqual(codes(q="友协"), {"PF-YX-01"})
         self.assertEqual(codes(kind="bogus"), {"PF-XJ-01", "PF-YX-01", "SB-SB-01"})
 
+    def test_it_offers_sign_out_to_a_signed_in_user(self):
+        self.client.force_login(self.world.users["deputy"])
+        response = self.get("/")
+        self.assertContains(response, f'action="{reverse("accounts:logout")}"')
+        self.assertNotContains(response, f'href="{reverse("accounts:login")}"')
+
     def test_it_renders_in_english(self):
         response = self.client.get("/deputies/", HTTP_ACCEPT_LANGUAGE="en")
         self.assertEqual(response.status_code, 200)

@@ -57,7 +57,7 @@ class LocalFileFetcher(URLFetcher):
 
 
 def font_path(weight: int) -> Path:
-    """The Noto Sans SC file of a weight: the collected static copy, else node_modules/."""
+    """The Noto Sans SC file of a weight: the copy in static/vendor/, else node_modules/."""
     name = FONT_FILES[weight]
     found = finders.find(f"{FONT_STATIC_DIR}/{name}")
     if found:

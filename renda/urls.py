@@ -16,6 +16,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/popolo.json", include("renda.directory.popolo")),
     path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
 ]
 

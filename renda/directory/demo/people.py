@@ -121,6 +121,7 @@ class Planner:
         self.fake.seed_instance(SEED)
         self.used_ids: set[str] = set()
         self.used_names: set[str] = set()
+        self.used_titles: set[str] = set()
         self.people: list[Person] = []
         self.seats: list[Seat] = []
 
@@ -147,7 +148,7 @@ class Planner:
             ethnicity=names.weighted(rng, names.ETHNICITIES), birth_year=birth.year,
             party=party, schooling=names.weighted(rng, names.SCHOOLING), sector=sector,
             occupation=names.occupation(rng, sector, district, street,
-                                        street.communities[community]),
+                                        street.communities[community], self.used_titles),
             mobile=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
             id_number=idcard.make(rng, prefix, birth, not female, self.used_ids),
             home_address=self._address(district, street, community),

@@ -187,18 +187,16 @@ def plan_assignments(specs: list[StationSpec], people: list[Person]) -> dict[str
     current = [p for p in people if p.is_current]
     assigned: dict[str, list[Person]] = defaultdict(list)
     count: Counter[str] = Counter()
+    by_id = {p.id_number: p for p in current}
     for person in current:
         assigned[f"{person.district.abbr}-{person.street.abbr}-01"].append(person)
         count[person.id_number] += 1
-    for spec in specs:
-        if spec.pick == "street":
-            continue
-        for person in _candidates(spec, current):
-            if len(assigned[spec.code]) >= EXTRA_SIZE + (2 if spec.kind == Kind.CENTRE else 0):
-                break
-            if count[person.id_number] < 2:
-                assigned[spec.code].append(person)
-                count[person.id_number] += 1
+    for spec in (s for s in specs if s.pick != "street"):
+        size = EXTRA_SIZE + (2 if spec.kind == Kind.CENTRE else 0)
+        free = [p for p in _candidates(spec, current) if count[p.id_number] < 2]
+        for person in list(dict.fromkeys(p.id_number for p in free))[:size]:
+            assigned[spec.code].append(by_id[person])
+            count[person] += 1
     return {code: _head_first(members) for code, members in assigned.items()}
 
 

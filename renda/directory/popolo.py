@@ -1,6 +1,7 @@
 """The public directory as Popolo JSON (https://www.popoloproject.com/specs/), at /api/popolo.json.
 
-Persons are the public deputies only, with no contact or identity data; organizations are the
+Persons are the deputies the public directory lists (public, with an active mandate), with no
+contact or identity data, and all their mandates, past ones included; organizations are the
 congresses ("legislature"), their deputy groups ("committee") and the handling units; memberships
 are the deputies' mandates (role 代表, with the constituency's area) and group places; areas are
 those referenced, with their ancestors so that every parent_id resolves. Identifiers are stable
@@ -28,6 +29,7 @@ from renda.directory.models import (
     HandlingUnit,
     Mandate,
 )
+from renda.directory.public import public_deputies
 
 EXECUTIVE_KINDS = {HandlingUnit.Kind.GOVERNMENT, HandlingUnit.Kind.DEPARTMENT}
 DEPUTY_ROLE = "代表"  # Popolo's role label, in the directory's own language
@@ -126,10 +128,10 @@ def referenced_areas(ids: set[int]) -> QuerySet[Area]:
 
 def popolo_export() -> dict[str, list[dict[str, Any]]]:
     """The whole public directory in four Popolo collections."""
-    deputies = Deputy.objects.filter(is_public=True).order_by("pk")
-    mandates = (Mandate.objects.filter(deputy__is_public=True)
+    deputies = public_deputies().order_by("pk")  # as the public directory lists them
+    mandates = (Mandate.objects.filter(deputy__in=public_deputies())
                 .select_related("term", "constituency").order_by("pk"))
-    places = GroupMembership.objects.filter(deputy__is_public=True).order_by("pk")
+    places = GroupMembership.objects.filter(deputy__in=public_deputies()).order_by("pk")
     congresses = list(Congress.objects.order_by("pk"))
     groups = list(DeputyGroup.objects.order_by("pk"))
     units = list(HandlingUnit.objects.order_by("path"))  # all: parent_id must resolve

@@ -66,4 +66,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, exc, code)
 
 
+# Last: the routers import ErrorOut from this module.
 api.add_router("/directory/", "renda.directory.api.router")

@@ -192,7 +192,7 @@ class HandlingUnitAdmin(Base):
 @admin.register(Constituency)
 class ConstituencyAdmin(Base):
     list_display = ["name", "number", "term", "area", "seats"]
-    list_filter = [("term", RelatedOnly)]
+    list_filter = [("term__congress", RelatedOnly)]
     search_fields = ["name", "area__name"]
     list_select_related = ["term__congress", "area"]
     autocomplete_fields = ["term", "area"]
@@ -300,7 +300,7 @@ class DeputyAdmin(RosterAdminMixin, Base):
 @admin.register(Mandate)
 class MandateAdmin(Base):
     list_display = ["deputy", "term", "constituency", "start_date", "end_date", "status"]
-    list_filter = ["status", ("term", RelatedOnly)]
+    list_filter = ["status", ("term__congress", RelatedOnly)]
     search_fields = ["deputy__name"]
     list_select_related = ["deputy", "term__congress", "constituency"]
     autocomplete_fields = ["deputy", "term", "constituency"]

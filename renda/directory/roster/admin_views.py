@@ -186,7 +186,7 @@ class RosterAdminMixin:
     def roster_template_view(self, request: HttpRequest) -> HttpResponse:
         self.require(request, IMPORT_PERM)
         data = roster_template(kind=self.roster_kind)
-        return xlsx_response(data, f"{_('名册模板')}.xlsx")
+        return xlsx_response(data, f"{self.model._meta.verbose_name}{_('名册模板')}.xlsx")
 
     def roster_export_view(self, request: HttpRequest) -> HttpResponse:
         self.require(request, EXPORT_PERM)

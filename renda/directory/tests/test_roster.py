@@ -1,4 +1,5 @@
 import io
+from unittest import mock
 
 import openpyxl
 from django.core.exceptions import PermissionDenied
@@ -176,6 +177,12 @@ class UploadCheckTest(RosterTestCase):
         result = self.import_deputies(SimpleUploadedFile("名册.xlsx", b"0" * (MAX_UPLOAD_BYTES + 1)))
         self.assertIn("5 MB", result.errors[0].message)
 
+    def test_it_refuses_too_many_rows(self):
+        with mock.patch("renda.directory.roster.common.MAX_ROWS", 2):
+            result = self.import_deputies(xlsx(DEPUTY_HEADERS, deputy_rows()))
+        self.assertEqual([e.row for e in result.errors], [0])
+        self.assertIn("超过 2 行", result.errors[0].message)
+
     def test_it_refuses_an_empty_sheet(self):
         result = self.import_deputies(xlsx(DEPUTY_HEADERS, []))
         self.assertIn("没有数据", result.errors[0].message)
@@ -265,6 +272,10 @@ class ExportTest(RosterTestCase):
         self.assertEqual(result.errors, [])
         self.assertEqual((result.created, result.updated, result.unchanged), (0, 0, 6))
         self.assertEqual(Deputy.objects.count(), count)
+
+    def test_private_columns_for_office_staff(self):
+        rows = self.sheet(roster_export_deputies(actor=self.office, term=self.term))
+        self.assertIn(self.world.deputies["wang"].mobile, {row[6] for row in rows})
 
     def test_private_columns_need_the_permission(self):
         rows = self.sheet(roster_export_deputies(actor=self.world.users["evaluator"],

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import Q
 
-from renda.accounts.models import Role, RoleAssignment, ScopeKind
+from renda.accounts.models import RoleAssignment, ScopeKind
 
 GRANTS: dict[str, set[str]] = defaultdict(set)
 
@@ -88,10 +88,7 @@ def scope_q(user, perm: str, model: type[models.Model]) -> Q | None:
     for assignment in _assignments(user):
         if perm not in role_perms(assignment.role):
             continue
-        if assignment.role == Role.ADMIN and assignment.area_id is None:
-            part = Q()
-        else:
-            part = _assignment_q(assignment, scopes)
+        part = _assignment_q(assignment, scopes)
         if part is not None:
             q = part if q is None else q | part
     return q

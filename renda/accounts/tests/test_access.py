@@ -24,8 +24,9 @@ ALL_UNITS = {"gov", "housing", "health", "songbei_gov"}
 # persona → (deputies, stations, units) visible under the view permissions.
 VISIBLE = {
     "superuser": (ALL_DEPUTIES, ALL_STATIONS, ALL_UNITS),
-    # A system administrator's assignment without an area reaches every congress (access.py).
-    "admin": (ALL_DEPUTIES, ALL_STATIONS, ALL_UNITS),
+    # An administrator's assignment without an area covers the congress's own area only;
+    # 王建国 also sits in the city congress but is visible through his 平房区 seat.
+    "admin": ({"wang", "li", "zhao"}, {"xingjian", "youxie"}, {"gov", "housing", "health"}),
     "office_staff": ({"wang", "li", "zhao"}, {"xingjian", "youxie"}, {"gov", "housing", "health"}),
     "leader": ({"wang", "li", "zhao"}, {"xingjian", "youxie"}, {"gov", "housing", "health"}),
     "evaluator": ({"wang", "li", "zhao"}, {"xingjian", "youxie"}, {"gov", "housing", "health"}),

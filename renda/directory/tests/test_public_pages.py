@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -155,10 +156,16 @@ class PublicPagesTest(TestCase):
         self.assertContains(response, f'action="{reverse("accounts:logout")}"')
         self.assertNotContains(response, f'href="{reverse("accounts:login")}"')
 
-    def test_it_renders_in_english(self):
-        response = self.client.get("/deputies/", HTTP_ACCEPT_LANGUAGE="en")
+    def test_it_renders_in_english_when_chosen(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = self.client.get("/deputies/")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, '<html lang="en">')
+
+    def test_it_stays_chinese_for_an_english_browser(self):
+        response = self.client.get("/deputies/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(response, '<html lang="zh-hans">')
+        self.assertContains(response, "代表名录")
 
     def test_it_switches_language_through_set_language(self):
         response = self.client.post(reverse("set_language"), {"language": "en", "next": "/"})

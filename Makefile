@@ -32,7 +32,7 @@ messages: $(VENV)/.base
 
 migrate: $(VENV)/.base
 	@mkdir -p var
-	$(PY) manage.py migrate --no-input -v 0
+	RENDA_DEMO=1 $(PY) manage.py migrate --no-input -v 0
 
 seed: migrate
 	RENDA_DEMO=1 $(PY) manage.py seed_demo

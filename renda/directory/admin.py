@@ -10,6 +10,7 @@ import datetime
 import logging
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from renda.accounts import access
 from renda.accounts.admin_mixins import ScopedAdminMixin, ScopedInlineMixin, cached_has_perm
+from renda.core import config
 from renda.directory.models import (
     Area,
     Congress,
@@ -62,8 +64,27 @@ class TermInline(ScopedInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
+class CongressSettingForm(forms.ModelForm):
+    """Offers the registered keys only, labelled with what they mean and their default."""
+
+    key = forms.ChoiceField(label=_("配置项"), choices=())
+
+    class Meta:
+        model = CongressSetting
+        fields = ["congress", "key", "value", "effective_from", "note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [
+            (spec.key, _("%(label)s（%(key)s，默认 %(default)s）")
+             % {"label": spec.label, "key": spec.key, "default": spec.default})
+            for spec in sorted(config.REGISTRY.values(), key=lambda s: s.key)
+        ]
+
+
 class CongressSettingInline(ScopedInlineMixin, admin.TabularInline):
     model = CongressSetting
+    form = CongressSettingForm
     extra = 0
     fields = ["key", "value", "effective_from", "note"]
 
@@ -200,6 +221,7 @@ class ConstituencyAdmin(Base):
 
 @admin.register(CongressSetting)
 class CongressSettingAdmin(Base):
+    form = CongressSettingForm
     list_display = ["key", "congress", "value", "effective_from", "note"]
     list_filter = ["key", ("congress", RelatedOnly)]
     search_fields = ["key", "note"]

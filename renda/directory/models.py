@@ -6,6 +6,7 @@ under this district" is one indexed prefix query, which the permission layer rel
 """
 
 import datetime
+import json
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -585,3 +586,21 @@ class CongressSetting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.congress} · {self.key} ({self.effective_from})"
+
+    def clean(self) -> None:
+        from renda.core.config import REGISTRY
+
+        super().clean()
+        spec = REGISTRY.get(self.key)
+        if spec is None:
+            raise ValidationError({"key": _("没有这个配置项")})
+        expected = type(spec.default)
+        # JSON has one number type: accept an int where a float is expected, never a bool.
+        same = isinstance(self.value, expected) and not (
+            isinstance(self.value, bool) and expected is not bool
+        )
+        if not (same or (expected is float and type(self.value) is int)):
+            raise ValidationError(
+                {"value": _("取值类型不对：该配置项的默认值是 %(default)s")
+                 % {"default": json.dumps(spec.default, ensure_ascii=False)}}
+            )

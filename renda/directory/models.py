@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from renda.core.models import TimeStampedModel
+from renda.core.uploads import check_image
 
 PATH_STEP = 6  # digits per tree level in `path`
 
@@ -275,6 +276,16 @@ class Deputy(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:deputy_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        photo = self.photo
+        # Only a newly uploaded file is checked; a stored one was checked when it came in.
+        if photo and not getattr(photo, "_committed", True):
+            try:
+                check_image(photo.file)
+            except ValidationError as error:
+                raise ValidationError({"photo": error.messages}) from None
 
 
 class Constituency(TimeStampedModel):

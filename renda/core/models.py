@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -34,7 +35,7 @@ class CalendarDay(TimeStampedModel):
 
     class Meta:
         verbose_name = _("节假日调整")
-        verbose_name_plural = _("节假日调整")
+        verbose_name_plural = pgettext_lazy("plural", "节假日调整")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -50,7 +51,7 @@ class CalendarYear(TimeStampedModel):
 
     class Meta:
         verbose_name = _("手工录入的年度")
-        verbose_name_plural = _("手工录入的年度")
+        verbose_name_plural = pgettext_lazy("plural", "手工录入的年度")
         ordering = ["year"]
 
     def __str__(self) -> str:

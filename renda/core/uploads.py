@@ -4,6 +4,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -21,6 +22,5 @@ def check_image(file: File, *, max_bytes: int = MAX_IMAGE_BYTES) -> None:
     file.seek(position)
     kind = filetype.guess(head)
     if kind is None or kind.mime not in IMAGE_TYPES:
-        raise ValidationError(
-            _("只能上传 %(types)s 格式的图片") % {"types": "、".join(IMAGE_TYPES.values())}
-        )
+        types = pgettext("list separator", "、").join(IMAGE_TYPES.values())
+        raise ValidationError(_("只能上传 %(types)s 格式的图片") % {"types": types})

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -262,7 +263,8 @@ class DeputyAdmin(RosterAdminMixin, Base):
 
     @admin.display(description=_("所在人大"))
     def congresses(self, obj: Deputy) -> str:
-        return "、".join(sorted({str(m.term.congress) for m in obj.mandates.all()}))
+        separator = pgettext("list separator", "、")
+        return separator.join(sorted({str(m.term.congress) for m in obj.mandates.all()}))
 
     def private_allowed(self, request: HttpRequest, obj: Any = None) -> bool:
         return cached_has_perm(request, PRIVATE_PERM, obj if obj is not None and obj.pk else None)

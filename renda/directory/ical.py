@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from icalendar import Calendar, Event
 
 from renda.directory import qr
@@ -101,7 +102,8 @@ def _description(occurrence: Occurrence) -> str:
     if occurrence.topic:
         lines.append(_("主题：%(topic)s") % {"topic": occurrence.topic})
     if occurrence.deputies:
-        names = "、".join(deputy.name for deputy in occurrence.deputies)
+        separator = pgettext("list separator", "、")
+        names = separator.join(deputy.name for deputy in occurrence.deputies)
         lines.append(_("值班代表：%(names)s") % {"names": names})
     if occurrence.station.hotline:
         lines.append(_("联络站热线：%(hotline)s") % {"hotline": occurrence.station.hotline})

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -92,7 +93,7 @@ class Area(TreeModel):
 
     class Meta:
         verbose_name = _("行政区划")
-        verbose_name_plural = _("行政区划")
+        verbose_name_plural = pgettext_lazy("plural", "行政区划")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -127,7 +128,7 @@ class Congress(TimeStampedModel):
 
     class Meta:
         verbose_name = _("人大")
-        verbose_name_plural = _("人大")
+        verbose_name_plural = pgettext_lazy("plural", "人大")
         ordering = ["area__path"]
         constraints = [models.UniqueConstraint(fields=["area", "level"], name="one_congress_per_area")]
 
@@ -157,14 +158,17 @@ class Term(TimeStampedModel):
 
     class Meta:
         verbose_name = _("届")
-        verbose_name_plural = _("届")
+        verbose_name_plural = pgettext_lazy("plural", "届")
         ordering = ["congress", "-number"]
         constraints = [models.UniqueConstraint(fields=["congress", "number"], name="unique_term_number")]
 
     def __str__(self) -> str:
-        from renda.core.numerals import chinese_number
+        from renda.core.numerals import term_number
 
-        return f"{self.congress} 第{chinese_number(self.number)}届"
+        # "平房区人大 第十七届" in Chinese, "平房区人大, 17th term" in English.
+        return gettext("%(congress)s 第%(number)s届") % {
+            "congress": self.congress, "number": term_number(self.number),
+        }
 
 
 class PlenarySession(TimeStampedModel):
@@ -181,7 +185,7 @@ class PlenarySession(TimeStampedModel):
 
     class Meta:
         verbose_name = _("大会会议")
-        verbose_name_plural = _("大会会议")
+        verbose_name_plural = pgettext_lazy("plural", "大会会议")
         ordering = ["term", "number"]
         constraints = [
             models.UniqueConstraint(fields=["term", "number"], name="unique_session_number"),
@@ -190,9 +194,12 @@ class PlenarySession(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        from renda.core.numerals import chinese_number
+        from renda.core.numerals import term_number
 
-        return f"{self.term}{chinese_number(self.number)}次会议"
+        # "平房区人大 第十七届一次会议" in Chinese, "平房区人大, 17th term, 1st session" in English.
+        return gettext("%(term)s%(number)s次会议") % {
+            "term": self.term, "number": term_number(self.number),
+        }
 
     def contains(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
@@ -224,7 +231,7 @@ class HandlingUnit(TreeModel):
 
     class Meta:
         verbose_name = _("承办单位")
-        verbose_name_plural = _("承办单位")
+        verbose_name_plural = pgettext_lazy("plural", "承办单位")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -267,7 +274,7 @@ class Deputy(TimeStampedModel):
 
     class Meta:
         verbose_name = _("代表")
-        verbose_name_plural = _("代表")
+        verbose_name_plural = pgettext_lazy("plural", "代表")
         ordering = ["name", "id"]
         permissions = [("view_deputy_private", _("查看代表的联系方式和身份信息"))]
 
@@ -304,7 +311,7 @@ class Constituency(TimeStampedModel):
 
     class Meta:
         verbose_name = _("选区")
-        verbose_name_plural = _("选区")
+        verbose_name_plural = pgettext_lazy("plural", "选区")
         ordering = ["term", "number"]
         constraints = [
             models.UniqueConstraint(fields=["term", "number"], name="unique_constituency_number")
@@ -339,7 +346,7 @@ class Mandate(TimeStampedModel):
 
     class Meta:
         verbose_name = _("代表资格")
-        verbose_name_plural = _("代表资格")
+        verbose_name_plural = pgettext_lazy("plural", "代表资格")
         ordering = ["term__congress__area__path", "deputy__name"]
         constraints = [models.UniqueConstraint(fields=["deputy", "term"], name="one_mandate_per_term")]
 
@@ -369,7 +376,7 @@ class DeputyGroup(TimeStampedModel):
 
     class Meta:
         verbose_name = _("代表小组")
-        verbose_name_plural = _("代表小组")
+        verbose_name_plural = pgettext_lazy("plural", "代表小组")
         ordering = ["congress", "kind", "name"]
 
     def __str__(self) -> str:
@@ -395,7 +402,7 @@ class GroupMembership(TimeStampedModel):
 
     class Meta:
         verbose_name = _("小组成员")
-        verbose_name_plural = _("小组成员")
+        verbose_name_plural = pgettext_lazy("plural", "小组成员")
         constraints = [models.UniqueConstraint(fields=["group", "deputy"], name="unique_group_member")]
 
     def __str__(self) -> str:
@@ -448,7 +455,7 @@ class Station(TreeModel):
 
     class Meta:
         verbose_name = _("联络站")
-        verbose_name_plural = _("联络站")
+        verbose_name_plural = pgettext_lazy("plural", "联络站")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -476,8 +483,8 @@ class StationAssignment(TimeStampedModel):
     ACCESS_SCOPES = {"area": ["station__area__path"], "station": ["station__path"], "deputy": ["deputy_id"]}
 
     class Meta:
-        verbose_name = _("进站代表")
-        verbose_name_plural = _("进站代表")
+        verbose_name = pgettext_lazy("singular", "进站代表")
+        verbose_name_plural = pgettext_lazy("plural", "进站代表")
         constraints = [
             models.UniqueConstraint(fields=["station", "deputy"], name="unique_station_assignment")
         ]
@@ -525,7 +532,7 @@ class ReceptionSchedule(TimeStampedModel):
 
     class Meta:
         verbose_name = _("接待日规则")
-        verbose_name_plural = _("接待日规则")
+        verbose_name_plural = pgettext_lazy("plural", "接待日规则")
         ordering = ["station", "valid_from"]
         constraints = [
             models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")),
@@ -560,7 +567,7 @@ class ReceptionDay(TimeStampedModel):
 
     class Meta:
         verbose_name = _("接待日")
-        verbose_name_plural = _("接待日")
+        verbose_name_plural = pgettext_lazy("plural", "接待日")
         ordering = ["date", "start_time"]
         indexes = [models.Index(fields=["station", "date"], name="reception_station_date")]
         constraints = [
@@ -588,7 +595,7 @@ class CongressSetting(TimeStampedModel):
 
     class Meta:
         verbose_name = _("配置")
-        verbose_name_plural = _("配置")
+        verbose_name_plural = pgettext_lazy("plural", "配置")
         ordering = ["congress", "key", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "key", "effective_from"],

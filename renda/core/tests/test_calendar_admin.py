@@ -1,6 +1,7 @@
 from django.test import TestCase
 from django.urls import reverse
 
+from renda.core.models import CalendarYear
 from renda.directory.testing import build_world
 
 
@@ -17,7 +18,8 @@ class CalendarAdminTest(TestCase):
         response = self.client.post(reverse("admin:core_calendaryear_add"),
                                     {"year": 2027, "note": "国办发明电"})
         self.assertEqual(response.status_code, 302)
-        history = self.client.get(reverse("admin:core_calendaryear_history", args=[1]))
+        year = CalendarYear.objects.get(year=2027)
+        history = self.client.get(reverse("admin:core_calendaryear_history", args=[year.pk]))
         self.assertContains(history, "admin")
 
     def test_office_staff_may_only_read_the_calendar(self):

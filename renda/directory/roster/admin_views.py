@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.decorators import ratelimit
 
 from renda.accounts import access
 from renda.accounts.admin_mixins import cached_has_perm
@@ -104,10 +105,12 @@ class RosterAdminMixin:
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
+        # Uploads parse whole workbooks: a person gets a few a minute, not a loop.
+        limited = ratelimit(key="user", rate="20/m", method="POST", block=True)
         urls = [
             path(f"roster/{name}/", wrap(view), name=self.url_name(f"roster_{name}"))
-            for name, view in [("import", self.roster_import_view),
-                               ("confirm", self.roster_confirm_view),
+            for name, view in [("import", limited(self.roster_import_view)),
+                               ("confirm", limited(self.roster_confirm_view)),
                                ("template", self.roster_template_view),
                                ("export", self.roster_export_view)]
         ]

@@ -237,3 +237,4 @@ RENDA_NAME = _("人大代表履职服务平台")
 # Serve static files straight from the app folders in the demo and in tests (no collectstatic).
 WHITENOISE_USE_FINDERS = DEBUG or TESTING or DEMO
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+RENDA_PERMISSION_CHECKER = "renda.accounts.access.has_perm"

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from renda.core.models import CalendarDay, CalendarYear
+from renda.core.models import CalendarDay, CalendarYear, Event
 
 
 def _allowed(request: HttpRequest, model: type, action: str) -> bool:
@@ -50,3 +50,31 @@ class CalendarYearAdmin(CalendarAdminBase):
     list_display = ["year", "note", "updated_at"]
     search_fields = ["year", "note"]
     ordering = ["-year"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The action log is append-only: readable here, never edited."""
+
+    list_display = ["created_at", "content_type", "object_id", "action", "from_status",
+                    "to_status", "actor"]
+    list_filter = ["content_type", "action"]
+    search_fields = ["action", "note", "object_id"]
+    list_select_related = ["content_type", "actor"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _allowed(request, Event, "view")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,6 +1,10 @@
-"""Domain-free building blocks: base classes and the working-day calendar's own entries."""
+"""Domain-free building blocks: base classes, the working-day calendar's own entries and the
+action log that every workflow appends to."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -56,3 +60,37 @@ class CalendarYear(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class Event(models.Model):
+    """One entry of the append-only action log: who did what to which record, and the status
+    it moved from and to. A record's status field is a cache of its last event; the history
+    a citizen, an auditor or a report reads is this table (mySociety NoiseWorks' action log).
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("对象类型"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    target = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("操作"), max_length=40)
+    from_status = models.CharField(_("原状态"), max_length=40, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=40, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("附加数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = pgettext_lazy("plural", "操作记录")
+        ordering = ["created_at", "id"]
+        # Serves "the timeline of one record", the query every detail page runs.
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"],
+                                name="event_target_time")]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"

@@ -238,3 +238,38 @@ RENDA_NAME = _("人大代表履职服务平台")
 WHITENOISE_USE_FINDERS = DEBUG or TESTING or DEMO
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 RENDA_PERMISSION_CHECKER = "renda.accounts.access.has_perm"
+
+# Notifications (renda.core.notifications): one backend per channel. An SMS gateway is one more
+# backend class; until one is configured, messages go to the console (and the log).
+RENDA_NOTIFICATION_BACKENDS = {
+    "sms": env_str("RENDA_SMS_BACKEND", "renda.core.notifications.ConsoleBackend"),
+    "email": "renda.core.notifications.EmailBackend",
+}
+RENDA_NOTIFICATION_MAX_ATTEMPTS = env_int("RENDA_NOTIFICATION_MAX_ATTEMPTS", 5)
+
+# E-mail: the console in the demo and tests, SMTP from EMAIL_URL elsewhere.
+EMAIL_URL = env_str("EMAIL_URL")
+if EMAIL_URL:
+    # smtp://user:password@host:587 (STARTTLS; none on port 25) or smtps://…:465 (TLS throughout).
+    from urllib.parse import unquote, urlsplit
+
+    _email = urlsplit(EMAIL_URL)
+    if _email.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured("EMAIL_URL must start with smtp:// or smtps://")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname or "localhost"
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = _email.scheme == "smtp" and EMAIL_PORT != 25
+elif DEMO or TESTING or DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "renda@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+
+# Mobile verification codes (renda.core.verification).
+RENDA_VERIFICATION_CODE_TTL = env_int("RENDA_VERIFICATION_CODE_TTL", 600)  # seconds
+RENDA_VERIFICATION_RESEND_INTERVAL = 60  # seconds between two codes to one number
+RENDA_VERIFICATION_HOURLY_LIMIT = 5  # codes to one number per hour
+RENDA_VERIFICATION_MAX_ATTEMPTS = 5  # wrong guesses before a code is burnt

@@ -5,9 +5,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from renda.core.models import CalendarDay, CalendarYear, Event
+from renda.core.masking import mask_phone
+from renda.core.models import CalendarDay, CalendarYear, Event, Notification, VerificationCode
 
 
 def _allowed(request: HttpRequest, model: type, action: str) -> bool:
@@ -78,3 +80,53 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """Logs written by services: readable by superusers (no role is granted them), never edited."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _allowed(request, self.model, "view")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyLogAdmin):
+    """Recipients are personal information: a mobile number is shown masked."""
+
+    list_display = ["created_at", "channel", "masked_recipient", "subject", "status", "attempts",
+                    "sent_at"]
+    list_filter = ["channel", "status"]
+    search_fields = ["subject", "idempotency_key", "provider_id"]
+    list_select_related = ["content_type"]
+    date_hierarchy = "created_at"
+    fields = ["channel", "masked_recipient", "subject", "body", "status", "attempts", "error",
+              "provider_id", "redacted", "idempotency_key", "content_type", "object_id",
+              "created_at", "sent_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("接收人"))
+    def masked_recipient(self, obj: Notification) -> str:
+        return mask_phone(obj.recipient) if obj.channel == "sms" else obj.recipient
+
+
+@admin.register(VerificationCode)
+class VerificationCodeAdmin(ReadOnlyLogAdmin):
+    """Only when and how often: the hashes say nothing to a reader and stay off the page."""
+
+    list_display = ["created_at", "purpose", "expires_at", "attempts", "used_at"]
+    list_filter = ["purpose"]
+    date_hierarchy = "created_at"
+    fields = ["purpose", "created_at", "expires_at", "attempts", "used_at"]
+    readonly_fields = fields

@@ -94,3 +94,78 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class Notification(models.Model):
+    """One message to a person by SMS or e-mail: what was sent, to whom, and whether the
+    provider took it. Services write it through `renda.core.notifications`; the status is the
+    outcome of the last attempt (Healthchecks keeps the same kind of row per alert).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    channel = models.CharField(_("渠道"), max_length=20)
+    recipient = models.CharField(_("接收人"), max_length=254)
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
+                              default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+    provider_id = models.CharField(_("服务商回执编号"), max_length=200, blank=True)
+    # A one-time secret was blanked out of `body` after sending: such a row is never re-sent.
+    redacted = models.BooleanField(_("已隐去敏感内容"), default=False)
+    idempotency_key = models.CharField(_("幂等键"), max_length=200, unique=True, null=True,
+                                       blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("对象类型"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = pgettext_lazy("plural", "通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Serves the retry sweep: failed rows, oldest first.
+            models.Index(fields=["status", "created_at"], name="notification_status_time"),
+            # Serves "what was sent about this record".
+            models.Index(fields=["content_type", "object_id"], name="notification_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk} {self.get_status_display()}"
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent by SMS to confirm that a citizen holds a mobile number. Neither the
+    number nor the code is stored: only keyed hashes, enough to check a code and to count how
+    often a number asked for one.
+    """
+
+    phone_hash = models.CharField(_("手机号摘要"), max_length=64)
+    code_hash = models.CharField(_("验证码摘要"), max_length=64)
+    purpose = models.CharField(_("用途"), max_length=40)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = pgettext_lazy("plural", "短信验证码")
+        ordering = ["-created_at", "-id"]
+        # Serves the send limits (codes per number in the last hour) and the latest-code lookup.
+        indexes = [models.Index(fields=["phone_hash", "created_at"],
+                                name="verification_phone_time")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk}"

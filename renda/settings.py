@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "renda.core.apps.CoreConfig",
     "renda.accounts.apps.AccountsConfig",
     "renda.directory.apps.DirectoryConfig",
+    "renda.opinions.apps.OpinionsConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,95 @@
+"""Admin for citizens' opinions: a scoped, read-only view with history.
+
+Items are written only by the services (submission, triage, handling, rating), so nothing here
+adds, changes or deletes them. The citizen's mobile number is masked unless the user holds
+"opinions.view_opinion_private" on the item; the name likewise.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from renda.accounts.admin_mixins import ScopedAdminMixin, cached_has_perm
+from renda.core.masking import mask_name, mask_phone
+from renda.opinions.models import Opinion, OpinionReply
+
+PRIVATE_PERM = "opinions.view_opinion_private"
+
+
+class ReadOnlyBase(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Scoped, with history, and read-only: writes go through `renda.opinions.services`."""
+
+    list_per_page = 50
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReplyInline(admin.TabularInline):
+    model = OpinionReply
+    extra = 0
+    fields = ["created_at", "unit", "author", "body", "is_final"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Opinion)
+class OpinionAdmin(ReadOnlyBase):
+    list_display = ["tracking_number", "title", "type_code", "channel", "status", "due_at",
+                    "assigned_unit", "created_at"]
+    list_filter = ["status", "channel", "type_code", "extension_used", "reopened", "rating",
+                   ("assigned_unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=tracking_number", "title"]
+    list_select_related = ["assigned_unit"]
+    date_hierarchy = "created_at"
+    inlines = [ReplyInline]
+    public_fields = ["tracking_number", "congress", "channel", "type_code", "title", "content",
+                     "mobile_verified_at", "is_anonymous", "consent_publish",
+                     "addressed_station", "addressed_deputy", "area", "assigned_unit", "status",
+                     "decline_reason", "transferred_at", "due_at", "extension_used",
+                     "reopened", "rating", "rating_comment", "rated_at", "concluded_at",
+                     "created_at", "updated_at"]
+
+    def private_allowed(self, request: HttpRequest, obj: Any = None) -> bool:
+        return cached_has_perm(request, PRIVATE_PERM, obj if obj is not None and obj.pk else None)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        private = (list(Opinion.PRIVATE_FIELDS) if self.private_allowed(request, obj)
+                   else ["masked_name", "masked_mobile"])
+        return [*self.public_fields[:6], *private, *self.public_fields[6:]]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("反映人姓名"))
+    def masked_name(self, obj: Opinion) -> str:
+        return mask_name(obj.citizen_name)
+
+    @admin.display(description=_("反映人手机号码"))
+    def masked_mobile(self, obj: Opinion) -> str:
+        return mask_phone(obj.citizen_mobile)
+
+
+@admin.register(OpinionReply)
+class OpinionReplyAdmin(ReadOnlyBase):
+    list_display = ["opinion", "unit", "author", "is_final", "created_at"]
+    list_filter = ["is_final", ("unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=opinion__tracking_number"]
+    list_select_related = ["opinion", "unit", "author"]
+    fields = ["opinion", "unit", "author", "body", "is_final", "created_at"]
+    readonly_fields = fields

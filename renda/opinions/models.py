@@ -1,0 +1,219 @@
+"""Citizens' opinions (民意): what a citizen raises through a channel, how a station or a
+deputy triages it, how a handling unit answers, and how the citizen rates the answer.
+
+Status changes only through `renda.opinions.services`, which follow the table in
+`renda.opinions.workflow` and append an `Event` per change.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from renda.core.models import TimeStampedModel
+from renda.directory.models import Area, Congress, Deputy, HandlingUnit, Station
+
+CONTENT_MAX_LENGTH = 5000
+TITLE_MAX_LENGTH = 100
+
+
+class Opinion(TimeStampedModel):
+    """An opinion (民意): a consultation, a request for help, a proposal, a complaint or a report
+    raised by a citizen, identified or anonymous, through one channel.
+
+    The citizen follows it without an account: a readable tracking number and a secret that
+    was shown once when it was submitted (only its hash is stored). The name and mobile number
+    are private: only the roles that must contact the citizen may read them.
+    """
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("网上提交")
+        QR_DEPUTY = "qr_deputy", _("扫代表二维码")
+        QR_STATION = "qr_station", _("扫联络站二维码")
+        HOTLINE = "hotline", _("联络站热线")
+        RECEPTION_DAY = "reception_day", _("代表接待日")
+        HOTLINE_12345 = "hotline_12345", _("12345 热线转来")
+        API = "api", _("接口提交")
+        OTHER = "other", _("其他渠道")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理")
+        ANSWERED_ON_SPOT = "answered_on_spot", _("当场答复")
+        HANDLED_IN_STATION = "handled_in_station", _("站内办结")
+        TRANSFERRED = "transferred", _("已交办")
+        ACCEPTED = "accepted", _("承办中")
+        REPLIED = "replied", _("已答复")
+        CONFIRMED = "confirmed", _("已反馈")
+        CLOSED = "closed", _("已办结")
+        DISSATISFIED = "dissatisfied", _("不满意")
+        CONVERTED = "converted", _("已转为代表建议")
+        DECLINED = "declined", _("不予受理")
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
+
+    class DeclineReason(models.TextChoices):
+        OUT_OF_SCOPE = "out_of_scope", _("不属于受理范围")
+        IN_LITIGATION = "in_litigation", _("已进入诉讼、行政复议或仲裁程序")
+        DUPLICATE = "duplicate", _("重复反映")
+        ABUSIVE = "abusive", _("内容违法或恶意")
+
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("人大"), on_delete=models.PROTECT, related_name="opinions"
+    )
+    tracking_number = models.CharField(_("查询编号"), max_length=30, unique=True)
+    secret_hash = models.CharField(_("查询密码摘要"), max_length=64, editable=False)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    type_code = models.CharField(
+        _("类型"), max_length=30, help_text=_("取值见本级人大的“民意类型及办理时限”配置")
+    )
+    title = models.CharField(_("标题"), max_length=TITLE_MAX_LENGTH)
+    content = models.TextField(_("内容"), max_length=CONTENT_MAX_LENGTH)
+    # Private fields: only roles that must contact the citizen read them.
+    citizen_name = models.CharField(_("反映人姓名"), max_length=40, blank=True)
+    citizen_mobile = models.CharField(_("反映人手机号码"), max_length=20, blank=True)
+    mobile_verified_at = models.DateTimeField(_("手机号码验证时间"), null=True, blank=True)
+    is_anonymous = models.BooleanField(_("匿名反映"), default=False)
+    consent_publish = models.BooleanField(_("同意在回音壁公开"), default=False)
+    addressed_station = models.ForeignKey(
+        Station, verbose_name=_("反映至联络站"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="opinions",
+    )
+    addressed_deputy = models.ForeignKey(
+        Deputy, verbose_name=_("反映至代表"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="opinions",
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("问题所在区划"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="opinions",
+    )
+    assigned_unit = models.ForeignKey(
+        HandlingUnit, verbose_name=_("承办单位"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="opinions",
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    decline_reason = models.CharField(
+        _("不予受理理由"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    transferred_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
+    extension_used = models.BooleanField(_("已延期"), default=False)
+    reopened = models.BooleanField(_("已重新办理"), default=False)
+    rating = models.CharField(
+        _("评价"), max_length=20, choices=Rating.choices, blank=True
+    )
+    rating_comment = models.TextField(_("评价意见"), blank=True, max_length=1000)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # NULL, not "": items entered without a key must not collide in the unique constraint.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        _("提交标识"), max_length=64, null=True, blank=True, editable=False,
+        help_text=_("同一表单重复提交时只生成一件"),
+    )
+    # The private fields are set once at submission and never change: keeping copies of them in
+    # the history table would only spread them.
+    history = HistoricalRecords(excluded_fields=["secret_hash", "citizen_name", "citizen_mobile"])
+
+    ACCESS_SCOPES = {
+        "area": ["congress__area__path", "area__path"],
+        "station": ["addressed_station__path"],
+        "unit": ["assigned_unit__path"],
+        "deputy": ["addressed_deputy_id"],
+    }
+
+    PRIVATE_FIELDS = ("citizen_mobile", "citizen_name")
+
+    # The states in which a handling unit's deadline runs.
+    OPEN_STATES = (Status.TRANSFERRED, Status.ACCEPTED)
+
+    class Meta:
+        verbose_name = _("民意")
+        verbose_name_plural = pgettext_lazy("plural", "民意")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("view_opinion_private", _("查看反映人的姓名和手机号码")),
+            ("triage_opinion", _("分办民意")),
+            ("handle_opinion", _("承办民意")),
+            ("approve_extension", _("批准民意延期")),
+            ("confirm_opinion", _("向反映人反馈办理结果")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "idempotency_key"], name="opinion_unique_idempotency_key",
+                condition=Q(idempotency_key__isnull=False),
+            ),
+        ]
+        indexes = [
+            # Serves the overdue sweep and the units' inboxes (`due_at < now` among open items):
+            # only the few items whose deadline runs are indexed, not the concluded archive.
+            models.Index(
+                fields=["due_at"], name="opinion_open_due_at",
+                condition=Q(status__in=["transferred", "accepted"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} {self.title}"
+
+
+class OpinionCounter(models.Model):
+    """The last tracking number handed out per congress and year. Its row is locked while a
+    number is allocated, so two submissions at once never get the same number. Not audited:
+    it changes with every submission and says nothing the opinions themselves do not."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("人大"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("最后编号"), default=0)
+
+    ACCESS_SCOPES = {"area": ["congress__area__path"]}
+
+    class Meta:
+        verbose_name = _("民意编号计数器")
+        verbose_name_plural = pgettext_lazy("plural", "民意编号计数器")
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "year"], name="opinion_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.congress} {self.year}: {self.last}"
+
+
+class OpinionReply(models.Model):
+    """A handling unit's reply (答复) to an opinion; the final one concludes its handling."""
+
+    opinion = models.ForeignKey(
+        Opinion, verbose_name=_("民意"), on_delete=models.CASCADE, related_name="replies"
+    )
+    unit = models.ForeignKey(
+        HandlingUnit, verbose_name=_("承办单位"), on_delete=models.PROTECT,
+        related_name="opinion_replies",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("答复人"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    body = models.TextField(_("答复内容"), max_length=CONTENT_MAX_LENGTH)
+    is_final = models.BooleanField(_("正式答复"), default=True)
+    created_at = models.DateTimeField(_("答复时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    ACCESS_SCOPES = {
+        "area": ["opinion__congress__area__path", "opinion__area__path"],
+        "station": ["opinion__addressed_station__path"],
+        "unit": ["opinion__assigned_unit__path", "unit__path"],
+        "deputy": ["opinion__addressed_deputy_id"],
+    }
+
+    class Meta:
+        verbose_name = _("民意答复")
+        verbose_name_plural = pgettext_lazy("plural", "民意答复")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.opinion.tracking_number} {self.unit}"

@@ -1,0 +1,347 @@
+"""Writes of the intake loop: submission, triage, handling, feedback and the citizen's rating.
+
+Every status change follows `renda.opinions.workflow.OPINION` and appends one `Event`. Staff
+actions go through `workflow_apply` (which checks the actor's permission on the item); the
+citizen's actions check the tracking secret instead and are logged with no actor.
+"""
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renda.core.deadlines import DeadlineRule, due_at, is_overdue, local_date
+from renda.core.workflow import (
+    TransitionNotAllowed,
+    event_append,
+    permission_checker,
+    workflow_apply,
+)
+from renda.directory.models import Area, Congress, Deputy, HandlingUnit, Mandate, Station
+from renda.directory.roster.common import MOBILE_RE
+from renda.directory.selectors import setting_value
+from renda.opinions.models import (
+    CONTENT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Opinion,
+    OpinionCounter,
+    OpinionReply,
+)
+from renda.opinions.workflow import (
+    APPROVE_EXTENSION,
+    HANDLE,
+    OPINION,
+    TRIAGE,
+    TRIAGE_OUTCOMES,
+)
+
+S = Opinion.Status
+CONCLUDING_OUTCOMES = {"answer_on_spot", "handle_in_station", "convert", "decline"}
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _secret_matches(opinion: Opinion, secret: str) -> bool:
+    return hmac.compare_digest(opinion.secret_hash, _hash(secret or ""))
+
+
+def _setting(congress: Congress, key: str) -> Any:
+    return setting_value(congress=congress, key=key, on=local_date(timezone.now()))
+
+
+def opinion_types(*, congress: Congress) -> dict[str, dict]:
+    """The congress's opinion types in force today, by code."""
+    return {item["code"]: item for item in _setting(congress, "opinions.types")}
+
+
+def _deadline_rule(opinion: Opinion) -> DeadlineRule:
+    kind = opinion_types(congress=opinion.congress).get(opinion.type_code)
+    if kind is None:
+        raise ValidationError(_("该民意的类型已不在本级人大的类型配置中，请先修改类型"))
+    return DeadlineRule.parse(kind["deadline"])
+
+
+def _text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
+    # NUL characters cannot be stored in PostgreSQL text and carry nothing a citizen meant.
+    value = (value or "").replace("\x00", "").strip()
+    if required and not value:
+        raise ValidationError({field: _("此项不能为空")})
+    if len(value) > max_length:
+        raise ValidationError({field: _("最多 %(max)d 个字，现有 %(count)d 个字")
+                               % {"max": max_length, "count": len(value)}})
+    return value
+
+
+def _require(actor: Any, perm: str, opinion: Opinion) -> None:
+    """Refuse before any business check, so a stranger learns nothing about the item."""
+    if not permission_checker()(actor, perm, opinion):
+        raise PermissionDenied
+
+
+def _lock(opinion_id: int) -> Opinion:
+    return (Opinion.objects.select_for_update(of=("self",)).select_related("congress__area")
+            .get(pk=opinion_id))
+
+
+# Submission ------------------------------------------------------------------------------------
+
+
+def _check_addressees(congress: Congress, station: Station | None, deputy: Deputy | None,
+                      area: Area | None) -> None:
+    if station is not None and station.congress_id != congress.pk:
+        raise ValidationError({"addressed_station": _("该联络站不属于本级人大")})
+    if deputy is not None and not Mandate.objects.filter(
+            deputy=deputy, term__congress=congress).exists():
+        raise ValidationError({"addressed_deputy": _("该代表不是本级人大代表")})
+    if area is not None and not area.path.startswith(congress.area.path):
+        raise ValidationError({"area": _("该区划不在本级人大的行政区域内")})
+
+
+def _clean_submission(*, congress: Congress, channel: str, type_code: str, title: str,
+                      content: str, citizen_name: str, citizen_mobile: str) -> dict[str, Any]:
+    if channel not in Opinion.Channel.values:
+        raise ValidationError({"channel": _("未知的渠道")})
+    if type_code not in opinion_types(congress=congress):
+        raise ValidationError({"type_code": _("请选择民意类型")})
+    mobile = "".join(ch for ch in (citizen_mobile or "") if ch.isdigit())
+    if mobile and not MOBILE_RE.match(mobile):
+        raise ValidationError({"citizen_mobile": _("请填写 11 位手机号码")})
+    name = _text(citizen_name, field="citizen_name", max_length=40)
+    return {
+        "channel": channel, "type_code": type_code, "citizen_name": name,
+        "citizen_mobile": mobile, "is_anonymous": not (name or mobile),
+        "title": _text(title, field="title", max_length=TITLE_MAX_LENGTH, required=True),
+        "content": _text(content, field="content", max_length=CONTENT_MAX_LENGTH,
+                         required=True),
+    }
+
+
+def _next_tracking_number(congress: Congress) -> str:
+    """Allocate the next number of the congress's year; the counter row stays locked until the
+    surrounding transaction ends, so concurrent submissions queue here for a moment."""
+    year = local_date(timezone.now()).year
+    OpinionCounter.objects.get_or_create(congress=congress, year=year)
+    counter = OpinionCounter.objects.select_for_update().get(congress=congress, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    prefix = _setting(congress, "opinions.tracking_prefix") or f"RD{congress.pk}"
+    return f"{prefix}{year}-{counter.last:06d}"
+
+
+def opinion_submit(*, congress: Congress, channel: str, type_code: str, title: str,
+                   content: str, citizen_name: str = "", citizen_mobile: str = "",
+                   addressed_station: Station | None = None,
+                   addressed_deputy: Deputy | None = None, area: Area | None = None,
+                   consent_publish: bool = False, idempotency_key: str | None = None,
+                   actor: Any = None) -> tuple[Opinion, str]:
+    """Receive an opinion; returns it with the citizen's secret, shown once and never stored.
+
+    The same `idempotency_key` (a form's one-time token) returns the item already received and
+    an empty secret: a double click or a resubmitted form never creates two items.
+    """
+    if idempotency_key:
+        existing = Opinion.objects.filter(congress=congress,
+                                          idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, ""
+    fields = _clean_submission(congress=congress, channel=channel, type_code=type_code,
+                               title=title, content=content, citizen_name=citizen_name,
+                               citizen_mobile=citizen_mobile)
+    _check_addressees(congress, addressed_station, addressed_deputy, area)
+    secret = secrets.token_urlsafe(24)
+    try:
+        with transaction.atomic():
+            opinion = Opinion(
+                congress=congress, tracking_number=_next_tracking_number(congress),
+                secret_hash=_hash(secret), addressed_station=addressed_station,
+                addressed_deputy=addressed_deputy, area=area,
+                consent_publish=consent_publish, idempotency_key=idempotency_key or None,
+                **fields)
+            if getattr(actor, "pk", None):
+                opinion._history_user = actor
+            opinion.save()
+            event_append(target=opinion, action="submit", actor=actor, to_status=S.RECEIVED,
+                         data={"channel": channel})
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # The same form arrived twice at once and the other request won the race.
+        return Opinion.objects.get(congress=congress, idempotency_key=idempotency_key), ""
+    return opinion, secret
+
+
+# Triage and transfer ---------------------------------------------------------------------------
+
+
+def opinion_triage(*, actor: Any, opinion_id: int, outcome: str, note: str = "",
+                   reason: str = "") -> Opinion:
+    """Answer on the spot, handle in the station, turn into a deputy's suggestion, or decline
+    with a reason from the fixed list. Transfers go through `opinion_transfer`."""
+    if outcome not in TRIAGE_OUTCOMES:
+        raise ValueError(f"not a triage outcome: {outcome!r}")
+    changes: dict[str, Any] = {"concluded_at": timezone.now()}
+    data: dict[str, Any] = {}
+    if outcome == "decline":
+        if reason not in Opinion.DeclineReason.values:
+            raise ValidationError({"reason": _("请选择不予受理的理由")})
+        changes["decline_reason"] = data["reason"] = reason
+    return workflow_apply(workflow=OPINION, pk=opinion_id, action=outcome, actor=actor,
+                          note=note, data=data, changes=changes)
+
+
+def opinion_transfer(*, actor: Any, opinion_id: int, unit_id: int, note: str = "") -> Opinion:
+    """Assign to a handling unit (交办); the deadline runs from now by the item's type."""
+    with transaction.atomic():
+        opinion = _lock(opinion_id)
+        _require(actor, TRIAGE, opinion)
+        unit = HandlingUnit.objects.select_related("area").get(pk=unit_id)
+        if not unit.is_active or not unit.area.path.startswith(opinion.congress.area.path):
+            raise ValidationError({"unit": _("只能交办给本行政区域内在用的承办单位")})
+        now = timezone.now()
+        deadline = due_at(now, _deadline_rule(opinion))
+        return workflow_apply(
+            workflow=OPINION, pk=opinion_id, action="transfer", actor=actor, note=note,
+            data={"unit": unit.pk, "due_at": deadline.isoformat()},
+            changes={"assigned_unit": unit, "transferred_at": now, "due_at": deadline})
+
+
+# Handling units --------------------------------------------------------------------------------
+
+
+def opinion_accept(*, actor: Any, opinion_id: int, note: str = "") -> Opinion:
+    return workflow_apply(workflow=OPINION, pk=opinion_id, action="accept", actor=actor,
+                          note=note)
+
+
+def opinion_return(*, actor: Any, opinion_id: int, reason: str) -> Opinion:
+    """A unit sends back an item that is not its business, within the return window; it goes
+    back to triage without a unit."""
+    reason = _text(reason, field="reason", max_length=1000, required=True)
+    with transaction.atomic():
+        opinion = _lock(opinion_id)
+        _require(actor, HANDLE, opinion)
+        if opinion.status == S.TRANSFERRED and opinion.transferred_at:
+            window = DeadlineRule.parse(_setting(opinion.congress, "opinions.return_window"))
+            if is_overdue(due_at(opinion.transferred_at, window)):
+                raise ValidationError(_("已超过申请退回的时限，请办理或申请延期"))
+        return workflow_apply(
+            workflow=OPINION, pk=opinion_id, action="return", actor=actor, note=reason,
+            data={"unit": opinion.assigned_unit_id},
+            changes={"assigned_unit": None, "transferred_at": None, "due_at": None})
+
+
+def opinion_extend(*, actor: Any, opinion_id: int, amount: int | None = None,
+                   note: str = "") -> Opinion:
+    """Approve the one extension an item may have, of at most the congress's maximum
+    (`opinions.extension_max`), counted from the current deadline."""
+    with transaction.atomic():
+        opinion = _lock(opinion_id)
+        _require(actor, APPROVE_EXTENSION, opinion)
+        if opinion.extension_used:
+            raise TransitionNotAllowed(_("每件民意只能延期一次"))
+        maximum = DeadlineRule.parse(_setting(opinion.congress, "opinions.extension_max"))
+        amount = maximum.amount if amount is None else amount
+        if not 0 < amount <= maximum.amount:
+            raise ValidationError({"amount": _("延期不能超过 %(max)d") % {"max": maximum.amount}})
+        new_due = due_at(opinion.due_at or timezone.now(), DeadlineRule(amount, maximum.unit))
+        return workflow_apply(
+            workflow=OPINION, pk=opinion_id, action="extend", actor=actor, note=note,
+            data={"from": opinion.due_at.isoformat() if opinion.due_at else None,
+                  "to": new_due.isoformat()},
+            changes={"due_at": new_due, "extension_used": True})
+
+
+def opinion_reply(*, actor: Any, opinion_id: int, body: str) -> Opinion:
+    """The unit's final reply; the station then tells the citizen."""
+    body = _text(body, field="body", max_length=CONTENT_MAX_LENGTH, required=True)
+    with transaction.atomic():
+        opinion = workflow_apply(workflow=OPINION, pk=opinion_id, action="reply", actor=actor)
+        reply = OpinionReply(opinion=opinion, unit_id=opinion.assigned_unit_id, author=actor,
+                             body=body, is_final=True)
+        reply._history_user = actor
+        reply.save()
+    return opinion
+
+
+def opinion_confirm(*, actor: Any, opinion_id: int, note: str = "") -> Opinion:
+    """The station has told the citizen the result (结果反馈)."""
+    return workflow_apply(workflow=OPINION, pk=opinion_id, action="confirm", actor=actor,
+                          note=note)
+
+
+# The citizen, by tracking number and secret -----------------------------------------------------
+
+
+def opinion_get_by_secret(*, tracking_number: str, secret: str) -> Opinion | None:
+    """The item, or None whether the number is unknown or the secret wrong (no difference)."""
+    opinion = Opinion.objects.filter(tracking_number=(tracking_number or "").strip()).first()
+    if opinion is None or not _secret_matches(opinion, secret):
+        return None
+    return opinion
+
+
+def _citizen_apply(*, tracking_number: str, secret: str, action: str,
+                   prepare: Callable[[Opinion], dict[str, Any]], note: str = "",
+                   data: dict | None = None) -> Opinion:
+    step = OPINION.get(action)
+    with transaction.atomic():
+        opinion = (Opinion.objects.select_for_update(of=("self",)).select_related("congress")
+                   .filter(tracking_number=(tracking_number or "").strip()).first())
+        if opinion is None or not _secret_matches(opinion, secret):
+            raise PermissionDenied
+        before = opinion.status
+        if before not in step.sources:
+            raise TransitionNotAllowed(
+                _("当前状态下不能执行“%(action)s”，记录可能已被他人处理，请刷新后重试")
+                % {"action": step.label})
+        changes = prepare(opinion)
+        for field, value in changes.items():
+            setattr(opinion, field, value)
+        opinion.status = step.target
+        opinion.save(update_fields=["status", *changes])
+        event_append(target=opinion, action=action, actor=None, from_status=before,
+                     to_status=step.target, note=note, data=data or {})
+    return opinion
+
+
+def opinion_rate(*, tracking_number: str, secret: str, rating: str,
+                 comment: str = "") -> Opinion:
+    """The citizen rates the result: satisfied or basically satisfied closes the item;
+    dissatisfied leaves it open to one reopening."""
+    if rating not in Opinion.Rating.values:
+        raise ValidationError({"rating": _("请选择评价")})
+    comment = _text(comment, field="comment", max_length=1000)
+    action = "rate_dissatisfied" if rating == Opinion.Rating.DISSATISFIED else "rate"
+    now = timezone.now()
+    return _citizen_apply(
+        tracking_number=tracking_number, secret=secret, action=action, note=comment,
+        data={"rating": rating},
+        prepare=lambda _opinion: {"rating": rating, "rating_comment": comment,
+                                  "rated_at": now, "concluded_at": now})
+
+
+def _reopen_changes(opinion: Opinion) -> dict[str, Any]:
+    if opinion.reopened:
+        raise TransitionNotAllowed(_("每件民意只能重新办理一次"))
+    now = timezone.now()
+    return {"reopened": True, "transferred_at": now, "due_at": due_at(now, _deadline_rule(opinion)),
+            "rating": "", "rated_at": None, "concluded_at": None}
+
+
+def opinion_reopen(*, tracking_number: str, secret: str, reason: str) -> Opinion:
+    """A dissatisfied citizen has the item handled again, once, by the same unit with a fresh
+    deadline."""
+    reason = _text(reason, field="reason", max_length=1000, required=True)
+    return _citizen_apply(tracking_number=tracking_number, secret=secret, action="reopen",
+                          note=reason, prepare=_reopen_changes)

@@ -1,0 +1,34 @@
+"""Per-congress settings of the intake loop, seeded from DOMAIN §3 (Guangdong's 12345 rules)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from renda.core.config import register as register_setting
+
+# The opinion types and their handling deadlines. Labels are data a congress may rename, so
+# they are stored as written here rather than translated.
+DEFAULT_TYPES = [
+    {"code": "consultation", "label": "咨询", "deadline": "2wd"},
+    {"code": "help", "label": "求助", "deadline": "10wd"},
+    {"code": "proposal", "label": "建议", "deadline": "10wd"},
+    {"code": "complaint", "label": "投诉", "deadline": "15wd"},
+    {"code": "report", "label": "举报", "deadline": "15wd"},
+]
+
+
+def register() -> None:
+    register_setting(
+        "opinions.types", DEFAULT_TYPES, _("民意类型及办理时限"),
+        _("每类民意的代码、名称和办理时限，如 10wd 表示 10 个工作日"),
+    )
+    register_setting(
+        "opinions.return_window", "2wd", _("承办单位退回时限"),
+        _("承办单位认为交办有误的，须在交办后这段时间内申请退回"),
+    )
+    register_setting(
+        "opinions.extension_max", "10wd", _("延期最长时限"),
+        _("每件民意只能延期一次，延长的时间不超过此值"),
+    )
+    register_setting(
+        "opinions.tracking_prefix", "", _("民意查询编号前缀"),
+        _("如 PF；留空时使用 RD 加人大编号，各人大的前缀应互不相同"),
+    )

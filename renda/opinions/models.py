@@ -105,6 +105,10 @@ class Opinion(TimeStampedModel):
     due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
     extension_used = models.BooleanField(_("已延期"), default=False)
     reopened = models.BooleanField(_("已重新办理"), default=False)
+    # Marks of the supervision sweep (`renda.opinions.supervision`): set once per deadline by a
+    # conditional update, cleared whenever a new deadline is set.
+    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(_("督办时间"), null=True, blank=True, editable=False)
     rating = models.CharField(
         _("评价"), max_length=20, choices=Rating.choices, blank=True
     )

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.utils import timezone
 
 from renda.accounts.access import scope_filter
 from renda.opinions.models import Opinion
@@ -31,3 +32,14 @@ def overdue_opinions(*, now: datetime.datetime) -> QuerySet[Opinion]:
     return Opinion.objects.filter(
         status__in=Opinion.OPEN_STATES, due_at__lt=now
     ).order_by("due_at", "id")
+
+
+def supervision_list(*, user, now: datetime.datetime | None = None) -> QuerySet[Opinion]:
+    """The office's supervision list (督办台账): open items within the user's scope, the most
+    overdue first, then the nearest deadlines; each row carries `is_overdue`."""
+    now = now or timezone.now()
+    items = (Opinion.objects.filter(status__in=Opinion.OPEN_STATES, due_at__isnull=False)
+             .select_related(*RELATED)
+             .annotate(is_overdue=Case(When(due_at__lt=now, then=Value(True)),
+                                       default=Value(False), output_field=BooleanField())))
+    return scope_filter(user, VIEW, items).order_by("-is_overdue", "due_at", "id")

@@ -42,6 +42,8 @@ from renda.opinions.workflow import (
 )
 
 S = Opinion.Status
+# A new deadline deserves a new reminder and, if missed, a new escalation.
+FRESH_SUPERVISION = {"reminded_at": None, "escalated_at": None}
 CONCLUDING_OUTCOMES = {"answer_on_spot", "handle_in_station", "convert", "decline"}
 
 
@@ -213,7 +215,8 @@ def opinion_transfer(*, actor: Any, opinion_id: int, unit_id: int, note: str = "
         return workflow_apply(
             workflow=OPINION, pk=opinion_id, action="transfer", actor=actor, note=note,
             data={"unit": unit.pk, "due_at": deadline.isoformat()},
-            changes={"assigned_unit": unit, "transferred_at": now, "due_at": deadline})
+            changes={"assigned_unit": unit, "transferred_at": now, "due_at": deadline,
+                     **FRESH_SUPERVISION})
 
 
 # Handling units --------------------------------------------------------------------------------
@@ -238,7 +241,8 @@ def opinion_return(*, actor: Any, opinion_id: int, reason: str) -> Opinion:
         return workflow_apply(
             workflow=OPINION, pk=opinion_id, action="return", actor=actor, note=reason,
             data={"unit": opinion.assigned_unit_id},
-            changes={"assigned_unit": None, "transferred_at": None, "due_at": None})
+            changes={"assigned_unit": None, "transferred_at": None, "due_at": None,
+                     **FRESH_SUPERVISION})
 
 
 def opinion_extend(*, actor: Any, opinion_id: int, amount: int | None = None,
@@ -259,7 +263,7 @@ def opinion_extend(*, actor: Any, opinion_id: int, amount: int | None = None,
             workflow=OPINION, pk=opinion_id, action="extend", actor=actor, note=note,
             data={"from": opinion.due_at.isoformat() if opinion.due_at else None,
                   "to": new_due.isoformat()},
-            changes={"due_at": new_due, "extension_used": True})
+            changes={"due_at": new_due, "extension_used": True, **FRESH_SUPERVISION})
 
 
 def opinion_reply(*, actor: Any, opinion_id: int, body: str) -> Opinion:
@@ -336,7 +340,7 @@ def _reopen_changes(opinion: Opinion) -> dict[str, Any]:
         raise TransitionNotAllowed(_("每件民意只能重新办理一次"))
     now = timezone.now()
     return {"reopened": True, "transferred_at": now, "due_at": due_at(now, _deadline_rule(opinion)),
-            "rating": "", "rated_at": None, "concluded_at": None}
+            "rating": "", "rated_at": None, "concluded_at": None, **FRESH_SUPERVISION}
 
 
 def opinion_reopen(*, tracking_number: str, secret: str, reason: str) -> Opinion:

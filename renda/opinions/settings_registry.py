@@ -32,3 +32,11 @@ def register() -> None:
         "opinions.tracking_prefix", "", _("民意查询编号前缀"),
         _("如 PF；留空时使用 RD 加人大编号，各人大的前缀应互不相同"),
     )
+    register_setting(
+        "opinions.reminder_before", "1wd", _("到期前催办时间"),
+        _("办理期限前这么多个工作日内，提醒承办单位（催办），如 1wd"),
+    )
+    register_setting(
+        "opinions.escalate_after", "0wd", _("超期后督办时间"),
+        _("超过办理期限这么多个工作日后，报告人大机关督办；0wd 表示一超期即督办"),
+    )

@@ -2,6 +2,7 @@
 
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
@@ -26,7 +27,16 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"演示数据已就绪（{elapsed:.1f} 秒）："))
             for label, number in counts():
                 self.stdout.write(f"  {label}: {number}")
+            self._opinions()
         self._accounts()
+
+    def _opinions(self) -> None:
+        """Citizens' opinions on top of the directory demo, when that app is installed. Imported
+        here: the directory app does not depend on the apps built on it."""
+        if apps.is_installed("renda.opinions"):
+            from renda.opinions.demo import seed_opinions
+
+            seed_opinions(stdout=self.stdout)
 
     def _accounts(self) -> None:
         rows = [HEADERS, *account_table()]

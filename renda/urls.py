@@ -12,6 +12,7 @@ urlpatterns = [
     path("", directory_views.home, name="home"),
     path("", include("renda.directory.urls")),
     path("accounts/", include("renda.accounts.urls")),
+    path("opinions/", include("renda.opinions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 from django_ratelimit.decorators import ratelimit
 
 from renda.accounts import selectors, services
+from renda.accounts.access import has_perm
 from renda.accounts.forms import LoginForm, TokenForm
 
 PENDING_KEY = "renda_pending_user"
@@ -70,9 +71,16 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
     context = {
-        "assignments": selectors.assignments_for(user=request.user),
-        "has_second_factor": services.has_second_factor(request.user),
+        "assignments": selectors.assignments_for(user=user),
+        "has_second_factor": services.has_second_factor(user),
+        # Permission names, not imports: accounts knows no app's code.
+        "opinion_links": {
+            "list": has_perm(user, "opinions.view_opinion"),
+            "inbox": has_perm(user, "opinions.handle_opinion"),
+            "supervision": has_perm(user, "opinions.approve_extension"),
+        },
     }
     return render(request, "accounts/home.html", context)
 

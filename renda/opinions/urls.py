@@ -1,0 +1,12 @@
+from django.urls import path
+
+from renda.opinions import staff_views
+
+app_name = "opinions"
+
+urlpatterns = [
+    path("staff/", staff_views.staff_list, name="staff_list"),
+    path("staff/inbox/", staff_views.unit_inbox, name="unit_inbox"),
+    path("staff/supervision/", staff_views.supervision, name="supervision"),
+    path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
+]

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from renda.opinions import staff_views
+from renda.opinions import staff_views, views
 
 app_name = "opinions"
 
 urlpatterns = [
+    path("new/", views.opinion_new, name="new"),
+    path("track/", views.track_lookup, name="lookup"),
+    path("track/<str:number>/", views.track, name="track"),
     path("staff/", staff_views.staff_list, name="staff_list"),
     path("staff/inbox/", staff_views.unit_inbox, name="unit_inbox"),
     path("staff/supervision/", staff_views.supervision, name="supervision"),

@@ -88,25 +88,40 @@ def permission_checker() -> Callable[[Any, str, models.Model], bool]:
 def workflow_apply(*, workflow: Workflow, pk: int, action: str, actor: Any, note: str = "",
                    data: dict | None = None, changes: dict | None = None) -> models.Model:
     """Move one record along `action`, with `changes` to other fields saved in the same write."""
-    step = workflow.get(action)
     with transaction.atomic():
         obj = workflow.model._default_manager.select_for_update().get(pk=pk)
-        before = workflow.status_of(obj)
-        if before not in step.sources:
-            raise TransitionNotAllowed(
-                _("当前状态下不能执行“%(action)s”，记录可能已被他人处理，请刷新后重试")
-                % {"action": step.label}
-            )
-        if not permission_checker()(actor, step.permission, obj):
-            raise PermissionDenied
-        for field, value in (changes or {}).items():
-            setattr(obj, field, value)
-        setattr(obj, workflow.status_field, step.target)
-        if getattr(actor, "pk", None):
-            obj._history_user = actor  # django-simple-history's author outside a request
-        obj.save(update_fields=[workflow.status_field, *(changes or {})])
-        event_append(target=obj, action=action, actor=actor, from_status=before,
-                     to_status=step.target, note=note, data=data or {})
+        return workflow_move(workflow=workflow, obj=obj, action=action, actor=actor, note=note,
+                             data=data, changes=changes)
+
+
+def workflow_move(*, workflow: Workflow, obj: models.Model, action: str, actor: Any,
+                  note: str = "", data: dict | None = None,
+                  changes: dict | Callable[[models.Model], dict] | None = None,
+                  check_permission: bool = True) -> models.Model:
+    """The transition itself, on a row the caller has locked in its transaction.
+
+    `changes` may be a function of the record, called once the source state is confirmed.
+    Callers that authorise another way (a citizen's tracking secret) pass
+    `check_permission=False` and `actor=None`.
+    """
+    step = workflow.get(action)
+    before = workflow.status_of(obj)
+    if before not in step.sources:
+        raise TransitionNotAllowed(
+            _("当前状态下不能执行“%(action)s”，记录可能已被他人处理，请刷新后重试")
+            % {"action": step.label}
+        )
+    if check_permission and not permission_checker()(actor, step.permission, obj):
+        raise PermissionDenied
+    changes = (changes(obj) if callable(changes) else changes) or {}
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    setattr(obj, workflow.status_field, step.target)
+    if getattr(actor, "pk", None):
+        obj._history_user = actor  # django-simple-history's author outside a request
+    obj.save(update_fields=[workflow.status_field, *changes])
+    event_append(target=obj, action=action, actor=actor, from_status=before,
+                 to_status=step.target, note=note, data=data or {})
     return obj
 
 

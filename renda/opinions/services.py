@@ -22,6 +22,7 @@ from renda.core.workflow import (
     event_append,
     permission_checker,
     workflow_apply,
+    workflow_move,
 )
 from renda.directory.models import Area, Congress, Deputy, HandlingUnit, Mandate, Station
 from renda.directory.roster.common import MOBILE_RE
@@ -92,6 +93,8 @@ def _require(actor: Any, perm: str, opinion: Opinion) -> None:
 
 
 def _lock(opinion_id: int) -> Opinion:
+    """The row, locked; services that lock it themselves check the transition's permission
+    with `_require` first and then move it with `workflow_move(check_permission=False)`."""
     return (Opinion.objects.select_for_update(of=("self",)).select_related("congress__area")
             .get(pk=opinion_id))
 
@@ -212,8 +215,9 @@ def opinion_transfer(*, actor: Any, opinion_id: int, unit_id: int, note: str = "
             raise ValidationError({"unit": _("只能交办给本行政区域内在用的承办单位")})
         now = timezone.now()
         deadline = due_at(now, _deadline_rule(opinion))
-        return workflow_apply(
-            workflow=OPINION, pk=opinion_id, action="transfer", actor=actor, note=note,
+        return workflow_move(
+            workflow=OPINION, obj=opinion, action="transfer", actor=actor,
+            check_permission=False, note=note,
             data={"unit": unit.pk, "due_at": deadline.isoformat()},
             changes={"assigned_unit": unit, "transferred_at": now, "due_at": deadline,
                      **FRESH_SUPERVISION})
@@ -238,8 +242,9 @@ def opinion_return(*, actor: Any, opinion_id: int, reason: str) -> Opinion:
             window = DeadlineRule.parse(_setting(opinion.congress, "opinions.return_window"))
             if is_overdue(due_at(opinion.transferred_at, window)):
                 raise ValidationError(_("已超过申请退回的时限，请办理或申请延期"))
-        return workflow_apply(
-            workflow=OPINION, pk=opinion_id, action="return", actor=actor, note=reason,
+        return workflow_move(
+            workflow=OPINION, obj=opinion, action="return", actor=actor,
+            check_permission=False, note=reason,
             data={"unit": opinion.assigned_unit_id},
             changes={"assigned_unit": None, "transferred_at": None, "due_at": None,
                      **FRESH_SUPERVISION})
@@ -259,8 +264,9 @@ def opinion_extend(*, actor: Any, opinion_id: int, amount: int | None = None,
         if not 0 < amount <= maximum.amount:
             raise ValidationError({"amount": _("延期不能超过 %(max)d") % {"max": maximum.amount}})
         new_due = due_at(opinion.due_at or timezone.now(), DeadlineRule(amount, maximum.unit))
-        return workflow_apply(
-            workflow=OPINION, pk=opinion_id, action="extend", actor=actor, note=note,
+        return workflow_move(
+            workflow=OPINION, obj=opinion, action="extend", actor=actor,
+            check_permission=False, note=note,
             data={"from": opinion.due_at.isoformat() if opinion.due_at else None,
                   "to": new_due.isoformat()},
             changes={"due_at": new_due, "extension_used": True, **FRESH_SUPERVISION})
@@ -298,25 +304,14 @@ def opinion_get_by_secret(*, tracking_number: str, secret: str) -> Opinion | Non
 def _citizen_apply(*, tracking_number: str, secret: str, action: str,
                    prepare: Callable[[Opinion], dict[str, Any]], note: str = "",
                    data: dict | None = None) -> Opinion:
-    step = OPINION.get(action)
+    """A citizen's own action: the tracking secret stands in for a permission."""
     with transaction.atomic():
         opinion = (Opinion.objects.select_for_update(of=("self",)).select_related("congress")
                    .filter(tracking_number=(tracking_number or "").strip()).first())
         if opinion is None or not _secret_matches(opinion, secret):
             raise PermissionDenied
-        before = opinion.status
-        if before not in step.sources:
-            raise TransitionNotAllowed(
-                _("当前状态下不能执行“%(action)s”，记录可能已被他人处理，请刷新后重试")
-                % {"action": step.label})
-        changes = prepare(opinion)
-        for field, value in changes.items():
-            setattr(opinion, field, value)
-        opinion.status = step.target
-        opinion.save(update_fields=["status", *changes])
-        event_append(target=opinion, action=action, actor=None, from_status=before,
-                     to_status=step.target, note=note, data=data or {})
-    return opinion
+        return workflow_move(workflow=OPINION, obj=opinion, action=action, actor=None,
+                             note=note, data=data, changes=prepare, check_permission=False)
 
 
 def opinion_rate(*, tracking_number: str, secret: str, rating: str,

@@ -111,6 +111,10 @@ class RatingForm(forms.Form):
     rating = forms.ChoiceField(label=_("您对办理结果的评价"), choices=Opinion.Rating.choices,
                                widget=forms.RadioSelect,
                                error_messages={"required": _("请选择评价")})
+    solved = forms.TypedChoiceField(
+        label=_("您反映的问题解决了吗？"), required=False, widget=forms.RadioSelect,
+        choices=[("yes", _("已解决")), ("no", _("未解决"))],
+        coerce=lambda value: value == "yes", empty_value=None)
     comment = _text(_("评价意见（选填）"), 1000, required=False,
                     widget=forms.Textarea(attrs={"rows": 3}))
 

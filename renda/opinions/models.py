@@ -113,6 +113,8 @@ class Opinion(TimeStampedModel):
         _("评价"), max_length=20, choices=Rating.choices, blank=True
     )
     rating_comment = models.TextField(_("评价意见"), blank=True, max_length=1000)
+    # The citizen's own answer to "is the problem solved?" when rating: the 解决率 counts it.
+    solved = models.BooleanField(_("问题已解决"), null=True, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     # NULL, not "": items entered without a key must not collide in the unique constraint.
@@ -221,3 +223,158 @@ class OpinionReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opinion.tracking_number} {self.unit}"
+
+
+def attachment_path(instance: "OpinionAttachment", filename: str) -> str:
+    """A name of our own making: the citizen's file name is kept only as data."""
+    import uuid
+
+    ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp",
+           "application/pdf": "pdf"}.get(instance.content_type, "bin")
+    return f"opinions/{instance.opinion.created_at:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+OPINION_CHILD_SCOPES = {
+    "area": ["opinion__congress__area__path", "opinion__area__path"],
+    "station": ["opinion__addressed_station__path"],
+    "unit": ["opinion__assigned_unit__path"],
+    "deputy": ["opinion__addressed_deputy_id"],
+}
+
+
+class OpinionAttachment(models.Model):
+    """A photo or a PDF sent with an opinion, checked by its content (`renda.core.uploads`).
+
+    Private like the item: staff in scope and the citizen with the tracking secret see it,
+    through a view that checks that, never through a public media URL.
+    """
+
+    opinion = models.ForeignKey(
+        Opinion, verbose_name=_("民意"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    ACCESS_SCOPES = OPINION_CHILD_SCOPES
+
+    class Meta:
+        verbose_name = _("民意附件")
+        verbose_name_plural = pgettext_lazy("plural", "民意附件")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class OpinionNote(models.Model):
+    """An internal note (内部备注) by staff, a deputy or a handling unit: never shown to the
+    citizen nor on any public page."""
+
+    opinion = models.ForeignKey(
+        Opinion, verbose_name=_("民意"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填写人"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("备注"), max_length=2000)
+    created_at = models.DateTimeField(_("填写时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    ACCESS_SCOPES = OPINION_CHILD_SCOPES
+
+    class Meta:
+        verbose_name = _("内部备注")
+        verbose_name_plural = pgettext_lazy("plural", "内部备注")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.opinion.tracking_number}: {self.body[:20]}"
+
+
+class OpinionMeeting(models.Model):
+    """A multi-party meeting (三方会商, 平谷 "家站吹哨、各方报到"): the citizen, deputies and
+    departments sit down together on one item; who came and what was agreed."""
+
+    opinion = models.ForeignKey(
+        Opinion, verbose_name=_("民意"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    held_at = models.DateTimeField(_("会商时间"))
+    place = models.CharField(_("地点"), max_length=200)
+    citizen_attended = models.BooleanField(_("反映人参加"), default=True)
+    deputies = models.ManyToManyField(
+        Deputy, verbose_name=_("参加的代表"), blank=True, related_name="opinion_meetings"
+    )
+    units = models.ManyToManyField(
+        HandlingUnit, verbose_name=_("参加的部门"), blank=True, related_name="opinion_meetings"
+    )
+    other_participants = models.CharField(
+        _("其他参加人员"), max_length=500, blank=True, help_text=_("姓名和单位，用顿号分隔")
+    )
+    outcome = models.TextField(_("会商结果"), max_length=CONTENT_MAX_LENGTH)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[deputies, units])
+
+    ACCESS_SCOPES = OPINION_CHILD_SCOPES
+
+    class Meta:
+        verbose_name = _("三方会商")
+        verbose_name_plural = pgettext_lazy("plural", "三方会商")
+        ordering = ["held_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.opinion.tracking_number} {self.held_at:%Y-%m-%d}"
+
+
+class EchoWallPost(TimeStampedModel):
+    """An item on the public echo wall (回音壁): an anonymised copy of a resolved opinion whose
+    citizen consented, published only after a staff check. The public pages read only this
+    copy, never the opinion itself."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已公开")
+        REJECTED = "rejected", _("不予公开")
+        WITHDRAWN = "withdrawn", _("已撤下")
+
+    opinion = models.OneToOneField(
+        Opinion, verbose_name=_("民意"), on_delete=models.CASCADE, related_name="wall_post"
+    )
+    title = models.CharField(_("公开标题"), max_length=TITLE_MAX_LENGTH)
+    content = models.TextField(_("公开内容"), max_length=CONTENT_MAX_LENGTH)
+    reply = models.TextField(_("公开的办理结果"), max_length=CONTENT_MAX_LENGTH, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True, db_index=True)
+    review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    ACCESS_SCOPES = OPINION_CHILD_SCOPES
+
+    class Meta:
+        verbose_name = _("回音壁")
+        verbose_name_plural = pgettext_lazy("plural", "回音壁")
+        ordering = ["-published_at", "-id"]
+        permissions = [("review_echowallpost", _("审核回音壁公开内容"))]
+
+    def __str__(self) -> str:
+        return f"{self.opinion.tracking_number} {self.title}"

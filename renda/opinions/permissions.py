@@ -9,7 +9,13 @@ actions are checked against the tracking secret, not against a role.
 from renda.accounts.access import grant
 from renda.accounts.models import Role
 
-VIEW = ["opinions.view_opinion", "opinions.view_opinionreply"]
+VIEW = ["opinions.view_opinion", "opinions.view_opinionreply", "opinions.view_opinionattachment",
+        "opinions.view_opinionnote", "opinions.view_opinionmeeting",
+        "opinions.view_echowallpost"]
+NOTE = "opinions.add_opinionnote"
+MEETING = "opinions.add_opinionmeeting"
+ATTACH = "opinions.add_opinionattachment"
+REVIEW_WALL = "opinions.review_echowallpost"
 PRIVATE = "opinions.view_opinion_private"
 TRIAGE = "opinions.triage_opinion"
 HANDLE = "opinions.handle_opinion"
@@ -19,11 +25,13 @@ CONFIRM = "opinions.confirm_opinion"
 
 def register() -> None:
     for role in (Role.ADMIN, Role.OFFICE_STAFF):
-        grant(role, *VIEW, PRIVATE, TRIAGE, APPROVE_EXTENSION, CONFIRM)
+        grant(role, *VIEW, PRIVATE, TRIAGE, APPROVE_EXTENSION, CONFIRM, NOTE, MEETING, ATTACH,
+              REVIEW_WALL)
     grant(Role.LEADER, *VIEW)
     grant(Role.EVALUATOR, *VIEW)
-    grant(Role.STATION_STAFF, *VIEW, PRIVATE, TRIAGE, CONFIRM)
-    grant(Role.DEPUTY, *VIEW, PRIVATE, TRIAGE)
+    grant(Role.STATION_STAFF, *VIEW, PRIVATE, TRIAGE, CONFIRM, NOTE, MEETING, ATTACH,
+          REVIEW_WALL)
+    grant(Role.DEPUTY, *VIEW, PRIVATE, TRIAGE, NOTE, MEETING)
     # Units call the citizen back when the matter needs it, as 12345 handlers do.
     for role in (Role.UNIT_HANDLER, Role.UNIT_HEAD):
-        grant(role, *VIEW, PRIVATE, HANDLE)
+        grant(role, *VIEW, PRIVATE, HANDLE, NOTE, ATTACH)

@@ -315,9 +315,10 @@ def _citizen_apply(*, tracking_number: str, secret: str, action: str,
 
 
 def opinion_rate(*, tracking_number: str, secret: str, rating: str,
-                 comment: str = "") -> Opinion:
+                 comment: str = "", solved: bool | None = None) -> Opinion:
     """The citizen rates the result: satisfied or basically satisfied closes the item;
-    dissatisfied leaves it open to one reopening."""
+    dissatisfied leaves it open to one reopening. `solved` is the citizen's answer to "is the
+    problem solved?" (None when not answered), which the 解决率 counts."""
     if rating not in Opinion.Rating.values:
         raise ValidationError({"rating": _("请选择评价")})
     comment = _text(comment, field="comment", max_length=1000)
@@ -325,9 +326,9 @@ def opinion_rate(*, tracking_number: str, secret: str, rating: str,
     now = timezone.now()
     return _citizen_apply(
         tracking_number=tracking_number, secret=secret, action=action, note=comment,
-        data={"rating": rating},
+        data={"rating": rating, "solved": solved},
         prepare=lambda _opinion: {"rating": rating, "rating_comment": comment,
-                                  "rated_at": now, "concluded_at": now})
+                                  "solved": solved, "rated_at": now, "concluded_at": now})
 
 
 def _reopen_changes(opinion: Opinion) -> dict[str, Any]:
@@ -335,7 +336,8 @@ def _reopen_changes(opinion: Opinion) -> dict[str, Any]:
         raise TransitionNotAllowed(_("每件民意只能重新办理一次"))
     now = timezone.now()
     return {"reopened": True, "transferred_at": now, "due_at": due_at(now, _deadline_rule(opinion)),
-            "rating": "", "rated_at": None, "concluded_at": None, **FRESH_SUPERVISION}
+            "rating": "", "solved": None, "rated_at": None, "concluded_at": None,
+            **FRESH_SUPERVISION}
 
 
 def opinion_reopen(*, tracking_number: str, secret: str, reason: str) -> Opinion:

@@ -221,7 +221,7 @@ def _citizen_action(request: HttpRequest, opinion: Opinion, secret: str,
     try:
         if action == "rate":
             services.opinion_rate(tracking_number=number, secret=secret, rating=data["rating"],
-                                  comment=data["comment"])
+                                  comment=data["comment"], solved=data["solved"])
             messages.success(request, _("感谢您的评价。"))
         else:
             services.opinion_reopen(tracking_number=number, secret=secret, reason=data["reason"])

@@ -27,7 +27,7 @@ class RatingTest(OpinionTestCase):
                 event = events_of(opinion).last()
                 self.assertEqual((event.action, event.from_status, event.to_status, event.actor,
                                   event.data), ("rate", "confirmed", "closed", None,
-                                                {"rating": rating}))
+                                                {"rating": rating, "solved": None}))
                 with self.assertRaises(TransitionNotAllowed):
                     services.opinion_reopen(tracking_number=opinion.tracking_number,
                                             secret=secret, reason="再看看")

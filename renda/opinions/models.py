@@ -91,6 +91,12 @@ class Opinion(TimeStampedModel):
         Area, verbose_name=_("问题所在区划"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="opinions",
     )
+    # Where the problem is, as the citizen or an Open311 client gave it (optional).
+    address = models.CharField(_("问题发生地点"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
     assigned_unit = models.ForeignKey(
         HandlingUnit, verbose_name=_("承办单位"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="opinions",

@@ -8,6 +8,7 @@ citizen's actions check the tracking secret instead and are logged with no actor
 import hashlib
 import hmac
 import secrets
+from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
 
@@ -132,6 +133,20 @@ def _clean_submission(*, congress: Congress, channel: str, type_code: str, title
     }
 
 
+def _clean_location(latitude: Any, longitude: Any) -> dict[str, Decimal | None]:
+    """Both coordinates or neither, in range, rounded to the six places stored."""
+    if latitude in (None, "") and longitude in (None, ""):
+        return {"latitude": None, "longitude": None}
+    try:
+        lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"latitude": _("经纬度须为数字")}) from None
+    if not (lat.is_finite() and lon.is_finite() and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValidationError({"latitude": _("经纬度超出范围")})
+    places = Decimal("0.000001")
+    return {"latitude": lat.quantize(places), "longitude": lon.quantize(places)}
+
+
 def _next_tracking_number(congress: Congress) -> str:
     """Allocate the next number of the congress's year; the counter row stays locked until the
     surrounding transaction ends, so concurrent submissions queue here for a moment."""
@@ -149,6 +164,7 @@ def opinion_submit(*, congress: Congress, channel: str, type_code: str, title: s
                    addressed_station: Station | None = None,
                    addressed_deputy: Deputy | None = None, area: Area | None = None,
                    consent_publish: bool = False, idempotency_key: str | None = None,
+                   address: str = "", latitude: Any = None, longitude: Any = None,
                    actor: Any = None) -> tuple[Opinion, str]:
     """Receive an opinion; returns it with the citizen's secret, shown once and never stored.
 
@@ -164,6 +180,8 @@ def opinion_submit(*, congress: Congress, channel: str, type_code: str, title: s
                                title=title, content=content, citizen_name=citizen_name,
                                citizen_mobile=citizen_mobile)
     _check_addressees(congress, addressed_station, addressed_deputy, area)
+    fields["address"] = _text(address, field="address", max_length=200)
+    fields.update(_clean_location(latitude, longitude))
     secret = secrets.token_urlsafe(24)
     try:
         with transaction.atomic():

@@ -8,8 +8,8 @@ citizen's actions check the tracking secret instead and are logged with no actor
 import hashlib
 import hmac
 import secrets
-from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError

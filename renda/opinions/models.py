@@ -19,6 +19,32 @@ CONTENT_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 100
 
 
+class Open311Client(TimeStampedModel):
+    """A program that posts opinions through the Open311 GeoReport v2 API (a city app, a 12345
+    platform): it identifies itself with an `api_key`, of which only a hash is kept."""
+
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("人大"), on_delete=models.PROTECT, related_name="open311_clients"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    key_prefix = models.CharField(_("密钥前缀"), max_length=12, editable=False,
+                                  help_text=_("密钥的前几位，用于辨认，不能用来提交"))
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("在用"), default=True)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    ACCESS_SCOPES = {"area": ["congress__area__path"]}
+
+    class Meta:
+        verbose_name = _("Open311 接入方")
+        verbose_name_plural = pgettext_lazy("plural", "Open311 接入方")
+        ordering = ["congress", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+
 class Opinion(TimeStampedModel):
     """An opinion (民意): a consultation, a request for help, a proposal, a complaint or a report
     raised by a citizen, identified or anonymous, through one channel.
@@ -123,6 +149,10 @@ class Opinion(TimeStampedModel):
     solved = models.BooleanField(_("问题已解决"), null=True, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    api_client = models.ForeignKey(
+        Open311Client, verbose_name=_("接口提交方"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="opinions", editable=False,
+    )
     # NULL, not "": items entered without a key must not collide in the unique constraint.
     idempotency_key = models.CharField(  # noqa: DJ001
         _("提交标识"), max_length=64, null=True, blank=True, editable=False,

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from renda.directory.models import HandlingUnit
+from renda.directory.models import Deputy, HandlingUnit
 from renda.opinions.models import CONTENT_MAX_LENGTH, Opinion
 
 NOTE_MAX_LENGTH = 1000
@@ -95,3 +95,44 @@ FORMS: dict[str, type[forms.Form]] = {
     "reply": ReplyForm,
     "confirm": NoteForm,
 }
+
+
+class OpinionNoteForm(forms.Form):
+    body = forms.CharField(label=_("内部备注"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("只有本件的办理人员能看到，反映人看不到"))
+
+
+class MeetingForm(forms.Form):
+    """A multi-party meeting (三方会商) on one item; the participants are offered from the
+    item's congress only, the service checks them again."""
+
+    held_at = forms.DateTimeField(label=_("会商时间"),
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                             format="%Y-%m-%dT%H:%M"),
+                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    place = forms.CharField(label=_("地点"), max_length=200)
+    citizen_attended = forms.BooleanField(label=_("反映人参加"), required=False, initial=True)
+    deputies = forms.ModelMultipleChoiceField(label=_("参加的代表"), required=False,
+                                              queryset=Deputy.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)
+    units = forms.ModelMultipleChoiceField(label=_("参加的部门"), required=False,
+                                           queryset=HandlingUnit.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple)
+    other_participants = forms.CharField(label=_("其他参加人员"), max_length=500, required=False,
+                                         help_text=_("姓名和单位，用顿号分隔"))
+    outcome = forms.CharField(label=_("会商结果"), max_length=CONTENT_MAX_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, opinion: Opinion, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        congress = opinion.congress
+        deputies = Deputy.objects.filter(mandates__term__congress=congress).distinct()
+        # The item's own deputy and those of its station first would need a second query
+        # per render; the station's deputies are few enough to find by name.
+        if opinion.addressed_station_id:
+            deputies = deputies.filter(stations=opinion.addressed_station_id) | deputies.filter(
+                pk=opinion.addressed_deputy_id or 0)
+        self.fields["deputies"].queryset = deputies.distinct().order_by("name")
+        self.fields["units"].queryset = HandlingUnit.objects.filter(
+            is_active=True, area__path__startswith=congress.area.path).order_by("name")

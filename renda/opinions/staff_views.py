@@ -26,9 +26,16 @@ from renda.core.deadlines import DeadlineRule, days_left, is_overdue, local_date
 from renda.core.masking import mask_name, mask_phone
 from renda.core.workflow import TransitionNotAllowed, events_of
 from renda.directory.selectors import setting_value
-from renda.opinions import selectors, services
-from renda.opinions.models import Opinion, OpinionReply
-from renda.opinions.staff_forms import FORMS, ExtendForm, StaffListFilterForm, TransferForm
+from renda.opinions import notes, selectors, services
+from renda.opinions.models import Opinion, OpinionMeeting, OpinionNote, OpinionReply
+from renda.opinions.staff_forms import (
+    FORMS,
+    ExtendForm,
+    MeetingForm,
+    OpinionNoteForm,
+    StaffListFilterForm,
+    TransferForm,
+)
 from renda.opinions.workflow import APPROVE_EXTENSION, HANDLE, OPINION
 
 PAGE_SIZE = 20
@@ -159,6 +166,8 @@ def _timeline(opinion: Opinion) -> list:
     events = list(events_of(opinion))
     labels = {t.action: t.label for t in OPINION.transitions}
     labels["submit"] = _("提交民意")
+    labels["note"] = _("内部备注")
+    labels["meeting"] = _("三方会商")
     citizen_actions = {"submit", "rate", "rate_dissatisfied", "reopen"}
     for event in events:
         if event.actor is not None:
@@ -179,15 +188,63 @@ def _detail_context(request: HttpRequest, opinion: Opinion,
             continue
         form = failed if step.action == failed_action else _make_form(step.action, opinion)
         actions.append({"action": step.action, "label": step.label, "form": form})
-    stale = failed if failed is not None and not any(a["form"] is failed for a in actions) else None
+    stale = None
+    if failed is not None and failed_action in FORMS and not any(
+            a["form"] is failed for a in actions):
+        stale = failed
     _decorate([opinion], user)
     replies = scope_filter(user, "opinions.view_opinionreply",
                            OpinionReply.objects.filter(opinion=opinion)
                            .select_related("unit", "author"))
     return {"opinion": opinion, "events": _timeline(opinion), "replies": replies,
-            "actions": actions, "stale_form": stale,
+            "actions": actions, "stale_form": stale, **_records_context(user, opinion, failed),
             "type_label": services.opinion_types(congress=opinion.congress)
             .get(opinion.type_code, {}).get("label", opinion.type_code)}
+
+
+def _records_context(user: Any, opinion: Opinion, failed: Form | None) -> dict[str, Any]:
+    """Internal notes and meetings with their forms, for those who may add them."""
+    note_form = meeting_form = None
+    if has_perm(user, notes.NOTE, opinion):
+        note_form = failed if isinstance(failed, OpinionNoteForm) else OpinionNoteForm(
+            prefix="note", label_suffix="")
+    if has_perm(user, notes.MEETING, opinion):
+        meeting_form = failed if isinstance(failed, MeetingForm) else MeetingForm(
+            prefix="meeting", label_suffix="", opinion=opinion,
+            initial={"held_at": timezone.localtime().replace(second=0, microsecond=0)})
+    return {
+        "notes": scope_filter(user, "opinions.view_opinionnote",
+                              OpinionNote.objects.filter(opinion=opinion).select_related("author")),
+        "meetings": scope_filter(user, "opinions.view_opinionmeeting",
+                                 OpinionMeeting.objects.filter(opinion=opinion)
+                                 .select_related("recorded_by")
+                                 .prefetch_related("deputies", "units")),
+        "note_form": note_form, "meeting_form": meeting_form,
+    }
+
+
+def _record_post(request: HttpRequest, opinion: Opinion, action: str) -> HttpResponse:
+    """Add a note or a meeting; on an error the page comes back with what was typed."""
+    if action == "note":
+        form: Form = OpinionNoteForm(request.POST, prefix="note", label_suffix="")
+    else:
+        form = MeetingForm(request.POST, prefix="meeting", label_suffix="", opinion=opinion)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "note":
+                notes.opinion_note_add(actor=request.user, opinion_id=opinion.pk,
+                                       body=data["body"])
+            else:
+                notes.opinion_meeting_record(actor=request.user, opinion_id=opinion.pk, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存内部备注") if action == "note"
+                             else _("已记录三方会商"))
+            return redirect("opinions:staff_detail", pk=opinion.pk)
+    context = _detail_context(request, opinion, failed=form, failed_action=action)
+    return render(request, "opinions/staff/detail.html", context, status=400)
 
 
 def _get(request: HttpRequest, pk: int) -> Opinion:
@@ -211,6 +268,11 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "opinions/staff/detail.html", _detail_context(request, opinion))
     action = request.POST.get("action", "")
+    if action in ("note", "meeting"):
+        if not has_perm(request.user, notes.NOTE if action == "note" else notes.MEETING,
+                        opinion):
+            raise PermissionDenied
+        return _record_post(request, opinion, action)
     if action not in FORMS:
         return HttpResponseBadRequest(_("未知的操作"))
     form = _make_form(action, opinion, request.POST)

@@ -6,6 +6,7 @@ the PDF templates use are copied; the package licences travel with them. Stdlib 
 before the virtualenv has anything in it.
 
     renda/static/vendor/htmx.min.js
+    renda/static/vendor/echarts.min.js                (with zrender and parts of d3 bundled)
     renda/static/vendor/noto-sans-sc/{chinese-simplified,latin}-{400,700}.css
     renda/static/vendor/noto-sans-sc/index.css       (the four above in one file)
     renda/static/vendor/noto-sans-sc/files/*.woff2, *.woff
@@ -35,6 +36,18 @@ def build_htmx() -> list[Path]:
     copy(package / "dist" / "htmx.min.js", VENDOR / "htmx.min.js")
     copy(package / "LICENSE", VENDOR / "htmx.LICENSE")
     return [VENDOR / "htmx.min.js"]
+
+
+def build_echarts() -> list[Path]:
+    package = NODE_MODULES / "echarts"
+    copy(package / "dist" / "echarts.min.js", VENDOR / "echarts.min.js")
+    # Apache-2.0 asks for the NOTICE too; the bundle also carries zrender (BSD-3-Clause) and
+    # code adapted from d3 (BSD-3-Clause), whose licences travel with it.
+    copy(package / "LICENSE", VENDOR / "echarts.LICENSE")
+    copy(package / "NOTICE", VENDOR / "echarts.NOTICE")
+    copy(package / "licenses" / "LICENSE-d3", VENDOR / "echarts.LICENSE-d3")
+    copy(NODE_MODULES / "zrender" / "LICENSE", VENDOR / "zrender.LICENSE")
+    return [VENDOR / "echarts.min.js"]
 
 
 def font_stylesheets() -> list[str]:
@@ -69,7 +82,7 @@ def main() -> None:
         sys.exit("build_assets: node_modules/ not found; run `npm ci --no-audit --no-fund` first")
     if VENDOR.exists():
         shutil.rmtree(VENDOR)  # a fresh copy, so that files dropped upstream do not linger
-    built = build_htmx() + build_fonts()
+    built = build_htmx() + build_echarts() + build_fonts()
     for path in built:
         print(f"build_assets: wrote {path.relative_to(ROOT)}")
 

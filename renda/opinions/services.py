@@ -31,6 +31,7 @@ from renda.directory.selectors import setting_value
 from renda.opinions.models import (
     CONTENT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    Open311Client,
     Opinion,
     OpinionCounter,
     OpinionReply,
@@ -165,11 +166,13 @@ def opinion_submit(*, congress: Congress, channel: str, type_code: str, title: s
                    addressed_deputy: Deputy | None = None, area: Area | None = None,
                    consent_publish: bool = False, idempotency_key: str | None = None,
                    address: str = "", latitude: Any = None, longitude: Any = None,
+                   api_client: Open311Client | None = None,
                    actor: Any = None) -> tuple[Opinion, str]:
     """Receive an opinion; returns it with the citizen's secret, shown once and never stored.
 
     The same `idempotency_key` (a form's one-time token) returns the item already received and
     an empty secret: a double click or a resubmitted form never creates two items.
+    `api_client` is the Open311 client that posted the item (channel `api`).
     """
     if idempotency_key:
         existing = Opinion.objects.filter(congress=congress,
@@ -180,6 +183,8 @@ def opinion_submit(*, congress: Congress, channel: str, type_code: str, title: s
                                title=title, content=content, citizen_name=citizen_name,
                                citizen_mobile=citizen_mobile)
     _check_addressees(congress, addressed_station, addressed_deputy, area)
+    if api_client is not None and api_client.congress_id != congress.pk:
+        raise ValidationError({"api_client": _("该接入方不属于本级人大")})
     fields["address"] = _text(address, field="address", max_length=200)
     fields.update(_clean_location(latitude, longitude))
     secret = secrets.token_urlsafe(24)
@@ -190,12 +195,13 @@ def opinion_submit(*, congress: Congress, channel: str, type_code: str, title: s
                 secret_hash=_hash(secret), addressed_station=addressed_station,
                 addressed_deputy=addressed_deputy, area=area,
                 consent_publish=consent_publish, idempotency_key=idempotency_key or None,
-                **fields)
+                api_client=api_client, **fields)
             if getattr(actor, "pk", None):
                 opinion._history_user = actor
             opinion.save()
+            data = {"channel": channel, **({"api_client": api_client.pk} if api_client else {})}
             event_append(target=opinion, action="submit", actor=actor, to_status=S.RECEIVED,
-                         data={"channel": channel})
+                         data=data)
     except IntegrityError:
         if not idempotency_key:
             raise

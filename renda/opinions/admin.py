@@ -1,20 +1,22 @@
 """Admin for citizens' opinions: a scoped, read-only view with history.
 
 Items are written only by the services (submission, triage, handling, rating), so nothing here
-adds, changes or deletes them. The citizen's mobile number is masked unless the user holds
+adds, changes or deletes them. Open311 clients are added here, their key issued by
+`open311_client_create`. The citizen's mobile number is masked unless the user holds
 "opinions.view_opinion_private" on the item; the name likewise.
 """
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from renda.accounts.admin_mixins import ScopedAdminMixin, cached_has_perm
 from renda.core.masking import mask_name, mask_phone
-from renda.opinions.models import Opinion, OpinionReply
+from renda.opinions.models import Open311Client, Opinion, OpinionReply
+from renda.opinions.open311.services import open311_client_create
 
 PRIVATE_PERM = "opinions.view_opinion_private"
 
@@ -93,3 +95,39 @@ class OpinionReplyAdmin(ReadOnlyBase):
     list_select_related = ["opinion", "unit", "author"]
     fields = ["opinion", "unit", "author", "body", "is_final", "created_at"]
     readonly_fields = fields
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Keys of the programs that post through Open311. Adding one issues a random key, shown
+    once in a message; only its hash is kept. A client is retired by unticking "在用"."""
+
+    list_display = ["name", "congress", "key_prefix", "is_active", "last_used_at", "created_at"]
+    list_filter = ["is_active", ("congress", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "=key_prefix"]
+    list_select_related = ["congress"]
+    readonly_fields = ["key_prefix", "last_used_at", "created_at", "updated_at"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["congress", "name"]
+        return ["congress", "name", "is_active", *self.readonly_fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*self.readonly_fields, "congress"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the opinions it posted keep pointing at it
+
+    def save_model(self, request: HttpRequest, obj: Open311Client, form: Any,
+                   change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        client, key = open311_client_create(actor=request.user, congress=obj.congress,
+                                            name=obj.name)
+        obj.pk = client.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+        messages.warning(request, _("接入密钥（api_key）：%(key)s ——只显示这一次，请立即复制并"
+                                    "安全地交给接入方；遗失后只能停用并新建。") % {"key": key})

@@ -35,8 +35,10 @@ class Command(BaseCommand):
         here: the directory app does not depend on the apps built on it."""
         if apps.is_installed("renda.opinions"):
             from renda.opinions.demo import seed_opinions
+            from renda.opinions.open311.demo import seed_open311
 
             seed_opinions(stdout=self.stdout)
+            seed_open311()
 
     def _accounts(self) -> None:
         rows = [HEADERS, *account_table()]
@@ -51,6 +53,10 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         self.stdout.write(self.style.WARNING("以上密码仅供演示，切勿在存有真实数据的系统中使用。"))
+        if apps.is_installed("renda.opinions"):
+            from renda.opinions.open311.demo import demo_key_line
+
+            self.stdout.write(demo_key_line())
 
 
 def _width(text: str) -> int:

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from renda.core.masking import mask_phone
+from renda.core.uploads import limit_request_body
 from renda.core.verification import VerificationThrottled, verification_check, verification_start
 from renda.core.workflow import TransitionNotAllowed, events_of
 from renda.directory import public
 from renda.directory.models import Congress, Deputy, Station
-from renda.opinions import services
+from renda.opinions import attachments, services
 from renda.opinions.forms import LookupForm, OpinionForm, RatingForm, ReopenForm, SecretForm
 from renda.opinions.models import Opinion
 from renda.opinions.workflow import OPINION
@@ -29,6 +30,11 @@ PURPOSE = "opinion"
 SESSION_KEY = "renda_opinion_secrets"
 SESSION_KEEP = 10
 CITIZEN_ACTIONS = {"submit", "rate", "rate_dissatisfied", "reopen"}
+
+# Forms that carry files: a body past the hard cap gets a page that says so (status 413)
+# before anything reads it.
+attachments_body_limit = limit_request_body(max_bytes=attachments.request_max_bytes,
+                                            template_name="opinions/too_big.html")
 
 
 @dataclasses.dataclass
@@ -73,15 +79,20 @@ def _type_choices(congresses: list[Congress]) -> list[tuple[str, str]]:
 
 
 def _build_form(request: HttpRequest, addressee: Addressee) -> OpinionForm:
-    data = request.POST if request.method == "POST" else None
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     if addressee.congress is not None:
-        return OpinionForm(data, type_choices=_type_choices([addressee.congress]))
-    stations = public.public_stations().select_related("congress").order_by("path")
+        return OpinionForm(data, files, type_choices=_type_choices([addressee.congress]),
+                           congress=addressee.congress)
+    stations = list(public.public_stations().select_related("congress").order_by("path"))
     congresses = list({s.congress_id: s.congress for s in stations}.values())
-    return OpinionForm(data, type_choices=_type_choices(congresses),
-                       stations=[(s.code, s.name) for s in stations])
+    # The files are checked against the limits of the station chosen, when it is known.
+    chosen = next((s for s in stations if data and s.code == data.get("station")), None)
+    return OpinionForm(data, files, type_choices=_type_choices(congresses),
+                       stations=[(s.code, s.name) for s in stations],
+                       congress=chosen.congress if chosen else None)
 
 
+@attachments_body_limit
 @ratelimit(key="ip", rate="10/m", method="POST", block=True)
 def opinion_new(request: HttpRequest) -> HttpResponse:
     addressee = _addressee(request)
@@ -93,7 +104,10 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
             response = _submit(request, form, addressee)
             if response is not None:
                 return response
-    return render(request, "opinions/new.html", {"form": form, "addressee": addressee})
+    return render(request, "opinions/new.html", {
+        "form": form, "addressee": addressee,
+        # A browser never sends a file again: the citizen must choose them anew.
+        "files_dropped": bool(request.FILES)})
 
 
 def _send_code(request: HttpRequest, form: OpinionForm) -> None:
@@ -127,7 +141,9 @@ def _submit(request: HttpRequest, form: OpinionForm, addressee: Addressee) -> Ht
         form.add_error("code", _("验证码不正确或已失效，请重新获取"))
         return None
     try:
-        opinion, secret = services.opinion_submit(
+        # The files were checked with the form, before the code was spent.
+        opinion, secret = attachments.opinion_submit_with_attachments(
+            files=data["attachments"],
             congress=station.congress, channel=addressee.channel, type_code=data["type_code"],
             title=data["title"], content=data["content"], citizen_name=data["citizen_name"],
             citizen_mobile=data["citizen_mobile"], addressed_station=station,
@@ -139,7 +155,7 @@ def _submit(request: HttpRequest, form: OpinionForm, addressee: Addressee) -> Ht
     if not secret:
         return _after_duplicate(request, opinion)
     _remember(request, opinion, secret)
-    return redirect(_track_url(opinion.tracking_number, secret, submitted=True))
+    return redirect(track_url_of(opinion.tracking_number, secret, submitted=True))
 
 
 def _already_submitted(congress: Congress, key: str) -> Opinion | None:
@@ -156,13 +172,13 @@ def _remember(request: HttpRequest, opinion: Opinion, secret: str) -> None:
 def _after_duplicate(request: HttpRequest, opinion: Opinion) -> HttpResponse:
     secret = request.session.get(SESSION_KEY, {}).get(opinion.tracking_number)
     if secret:
-        return redirect(_track_url(opinion.tracking_number, secret, submitted=True))
+        return redirect(track_url_of(opinion.tracking_number, secret, submitted=True))
     messages.info(request, _("该表单已经提交过，查询编号为 %(number)s。请使用提交成功时显示的查询链接查看。")
                   % {"number": opinion.tracking_number})
     return redirect("opinions:lookup")
 
 
-def _track_url(number: str, secret: str, *, submitted: bool = False) -> str:
+def track_url_of(number: str, secret: str, *, submitted: bool = False) -> str:
     query = {"s": secret, **({"new": "1"} if submitted else {})}
     return f"{reverse('opinions:track', args=[number])}?{urlencode(query)}"
 
@@ -176,7 +192,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         number, secret = form.cleaned_data["tracking_number"], form.cleaned_data["secret"]
         if services.opinion_get_by_secret(tracking_number=number, secret=secret) is not None:
-            return redirect(_track_url(number.strip(), secret))
+            return redirect(track_url_of(number.strip(), secret))
         form.add_error(None, _("查询编号或查询密码不正确"))
     return render(request, "opinions/lookup.html", {"form": form})
 
@@ -192,12 +208,13 @@ def track(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         done = _citizen_action(request, opinion, secret, rating_form, reopen_form)
         if done:
-            return redirect(_track_url(opinion.tracking_number, secret))
+            return redirect(track_url_of(opinion.tracking_number, secret))
     return render(request, "opinions/track.html", {
         "opinion": opinion, "secret": secret, "submitted": request.GET.get("new") == "1",
-        "track_url": request.build_absolute_uri(_track_url(opinion.tracking_number, secret)),
+        "track_url": request.build_absolute_uri(track_url_of(opinion.tracking_number, secret)),
         "mobile": mask_phone(opinion.citizen_mobile), "timeline": _timeline(opinion),
         "replies": _confirmed_replies(opinion), "rating_form": rating_form,
+        "attachments": list(opinion.attachments.all()),
         "reopen_form": reopen_form,
         "can_rate": opinion.status == Opinion.Status.CONFIRMED,
         "can_reopen": opinion.status == Opinion.Status.DISSATISFIED and not opinion.reopened,

@@ -27,6 +27,7 @@ from renda.core.calendar import CalendarNotCovered
 from renda.directory.models import Congress, Deputy, HandlingUnit, Mandate, Station
 from renda.opinions import services
 from renda.opinions.models import Opinion
+from renda.opinions.wall_demo import seed_wall
 
 SEED = 2026
 KEY = "demo-opinion-{n}"
@@ -467,5 +468,6 @@ def seed_opinions(*, stdout: TextIO | None = None) -> dict[str, int]:
         labels = dict(Opinion.Status.choices)
         parts = "，".join(f"{labels[status]} {count}" for status, count in summary.items())
         stdout.write(f"  演示民意: {sum(summary.values())} 件（{parts}）\n")
+    seed_wall(stdout=stdout)  # the echo wall, from the items resolved above
     return summary
 

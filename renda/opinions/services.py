@@ -36,6 +36,7 @@ from renda.opinions.models import (
     OpinionCounter,
     OpinionReply,
 )
+from renda.opinions.wall import wall_post_prepare
 from renda.opinions.workflow import (
     APPROVE_EXTENSION,
     HANDLE,
@@ -225,8 +226,11 @@ def opinion_triage(*, actor: Any, opinion_id: int, outcome: str, note: str = "",
         if reason not in Opinion.DeclineReason.values:
             raise ValidationError({"reason": _("请选择不予受理的理由")})
         changes["decline_reason"] = data["reason"] = reason
-    return workflow_apply(workflow=OPINION, pk=opinion_id, action=outcome, actor=actor,
-                          note=note, data=data, changes=changes)
+    with transaction.atomic():
+        opinion = workflow_apply(workflow=OPINION, pk=opinion_id, action=outcome, actor=actor,
+                                 note=note, data=data, changes=changes)
+        wall_post_prepare(opinion_id=opinion.pk)  # the echo wall's draft, if the citizen consented
+    return opinion
 
 
 def opinion_transfer(*, actor: Any, opinion_id: int, unit_id: int, note: str = "") -> Opinion:
@@ -348,11 +352,14 @@ def opinion_rate(*, tracking_number: str, secret: str, rating: str,
     comment = _text(comment, field="comment", max_length=1000)
     action = "rate_dissatisfied" if rating == Opinion.Rating.DISSATISFIED else "rate"
     now = timezone.now()
-    return _citizen_apply(
-        tracking_number=tracking_number, secret=secret, action=action, note=comment,
-        data={"rating": rating, "solved": solved},
-        prepare=lambda _opinion: {"rating": rating, "rating_comment": comment,
-                                  "solved": solved, "rated_at": now, "concluded_at": now})
+    with transaction.atomic():
+        opinion = _citizen_apply(
+            tracking_number=tracking_number, secret=secret, action=action, note=comment,
+            data={"rating": rating, "solved": solved},
+            prepare=lambda _opinion: {"rating": rating, "rating_comment": comment,
+                                      "solved": solved, "rated_at": now, "concluded_at": now})
+        wall_post_prepare(opinion_id=opinion.pk)  # the echo wall's draft, if the citizen consented
+    return opinion
 
 
 def _reopen_changes(opinion: Opinion) -> dict[str, Any]:

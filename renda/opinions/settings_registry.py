@@ -40,3 +40,11 @@ def register() -> None:
         "opinions.escalate_after", "0wd", _("超期后督办时间"),
         _("超过办理期限这么多个工作日后，报告人大机关督办；0wd 表示一超期即督办"),
     )
+    register_setting(
+        "opinions.attachment_max_count", 3, _("每次提交的附件数量上限"),
+        _("反映人提交民意、工作人员登记民意或上传附件时，一次最多附几个照片或 PDF 文件"),
+    )
+    register_setting(
+        "opinions.attachment_max_mb", 5, _("单个附件大小上限（MB）"),
+        _("每个照片或 PDF 文件最大多少 MB，超过的请反映人压缩后再上传"),
+    )

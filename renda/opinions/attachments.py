@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renda.accounts.access import has_perm, scope_filter
+from renda.accounts.access import scope_filter
 from renda.core.config import spec
 from renda.core.deadlines import local_date
 from renda.core.uploads import MB, check_attachment, clean_file_name
@@ -165,7 +165,7 @@ def opinion_submit_with_attachments(
     """
     with _removed_on_failure() as written, transaction.atomic():
         opinion, secret = services.opinion_submit(actor=actor, **submission)
-        if require and not has_perm(actor, require, opinion):
+        if require and not permission_checker()(actor, require, opinion):
             raise PermissionDenied
         if secret:
             for checked in files:

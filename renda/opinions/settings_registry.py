@@ -15,6 +15,16 @@ DEFAULT_TYPES = [
 ]
 
 
+# The registers a station keeps of the opinions it receives (DOMAIN §2: no source lists them
+# exactly). Each entry names one of the kinds `renda.opinions.registers` knows how to fill
+# (reception, handling, feedback) and the label the congress gives it; the order is kept.
+DEFAULT_REGISTERS = [
+    {"code": "reception", "label": "接待登记簿"},
+    {"code": "handling", "label": "办理登记簿"},
+    {"code": "feedback", "label": "反馈登记簿"},
+]
+
+
 def register() -> None:
     register_setting(
         "opinions.types", DEFAULT_TYPES, _("民意类型及办理时限"),
@@ -47,4 +57,13 @@ def register() -> None:
     register_setting(
         "opinions.attachment_max_mb", 5, _("单个附件大小上限（MB）"),
         _("每个照片或 PDF 文件最大多少 MB，超过的请反映人压缩后再上传"),
+    )
+    register_setting(
+        "opinions.response_window", "1wd", _("响应时限"),
+        _("响应率的时限：联络站或代表在受理后、承办单位在交办后这段时间内分办、签收或退回的，"
+          "计为及时响应，如 1wd"),
+    )
+    register_setting(
+        "opinions.registers", DEFAULT_REGISTERS, _("联络站登记簿"),
+        _("联络站登记簿的种类（代码取 reception、handling、feedback）和名称，按此顺序显示和导出"),
     )

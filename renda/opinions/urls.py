@@ -1,6 +1,13 @@
 from django.urls import path
 
-from renda.opinions import attachment_views, staff_entry, staff_views, views, wall_views
+from renda.opinions import (
+    attachment_views,
+    report_views,
+    staff_entry,
+    staff_views,
+    views,
+    wall_views,
+)
 
 app_name = "opinions"
 
@@ -24,4 +31,8 @@ urlpatterns = [
     path("staff/inbox/", staff_views.unit_inbox, name="unit_inbox"),
     path("staff/supervision/", staff_views.supervision, name="supervision"),
     path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
+    path("staff/stats/", report_views.stats_page, name="stats"),
+    path("staff/stations/<str:code>/stats/", report_views.stats_page, name="station_stats"),
+    path("staff/registers/", report_views.registers_page, name="registers"),
+    path("staff/registers/export/", report_views.registers_export, name="registers_export"),
 ]

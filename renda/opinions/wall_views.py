@@ -39,14 +39,18 @@ DONE = {
 
 def wall_list(request: HttpRequest) -> HttpResponse:
     choices = wall.wall_public_choices()
-    station = request.GET.get("station", "").strip()[:32]
-    category = request.GET.get("type", "").strip()[:30]
+    station, category = _param(request, "station", 32), _param(request, "type", 30)
     page = wall.wall_public_list(station=station or None, category=category or None,
                                  page=request.GET.get("page"))
     return render(request, "opinions/wall/list.html", {
         "page_obj": page, "choices": choices, "station": station, "category": category,
         "station_name": dict(choices["stations"]).get(station, ""),
     })
+
+
+def _param(request: HttpRequest, name: str, max_length: int) -> str:
+    # NUL characters cannot reach PostgreSQL; no code or type contains one.
+    return request.GET.get(name, "").replace("\x00", "").strip()[:max_length]
 
 
 def wall_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -369,6 +369,14 @@ class TestPublicPages(WallTestCase):
         self.assertNotContains(response, other.title)
         self.assertContains(response, f"回音壁 · {station.name}")
 
+    def test_odd_parameters_are_harmless(self):
+        self.published()
+        response = self.client.get(WALL, {"station": "\x00<script>", "type": "\x00",
+                                          "page": "x"})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "<script>")
+        self.assertEqual(self.client.get(WALL, {"page": "999"}).status_code, 200)
+
     def test_it_is_linked_from_the_navigation(self):
         self.assertContains(self.client.get("/"), f'href="{WALL}"')
 

@@ -492,6 +492,19 @@ class TestStaffPages(WallTestCase):
         self.assertEqual(self.client.post(review_url(post), {"action": "delete"}).status_code,
                          400)
 
+    def test_the_queue_runs_a_fixed_number_of_queries(self):
+        self.post_of(self.rated())
+        self.post_of(self.triaged())
+        self.as_(self.station)
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(QUEUE)
+        for _n in range(2):
+            self.post_of(self.rated())
+            self.post_of(self.triaged("handle_in_station"))
+        with self.assertNumQueries(len(few)):
+            response = self.client.get(QUEUE)
+        self.assertEqual(len(response.context["cards"]), 6)
+
     def test_the_workbench_links_the_queue(self):
         self.as_(self.station)
         self.assertContains(self.client.get(reverse("accounts:home")), f'href="{QUEUE}"')

@@ -4,7 +4,9 @@ About fifty messages of the kind stations really receive — lifts for old build
 radiators, potholes, school-gate traffic, noise, parking — submitted through the real services
 on every channel, addressed to demo stations and deputies, then moved along the workflow by the
 demo users into a spread of states: some waiting for triage, some answered on the spot, some with
-a handling unit, replied, rated, declined, a few overdue.
+a handling unit, replied, rated (solved or not), declined, a few overdue. Their logs are then
+moved back in time over the last four months, some steps late, so that the statistics and the
+registers have months, quarters and late responses to show (see "When things happened").
 
 Idempotent: every item carries the key `demo-opinion-{n}`; an item that already exists is left
 as it is (only items created by this run are moved along), so a second run changes nothing.
@@ -13,20 +15,25 @@ same way whatever the database holds. Contents are data, written in Chinese, not
 The names and mobile numbers are invented.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import random
 from collections import Counter
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import transaction
 from django.utils import timezone
 
 from renda.accounts.models import User
 from renda.core.calendar import CalendarNotCovered
+from renda.core.deadlines import DeadlineRule, due_at, local_zone
+from renda.core.models import Event
+from renda.core.workflow import events_of
 from renda.directory.models import Congress, Deputy, HandlingUnit, Mandate, Station
+from renda.directory.selectors import setting_value
 from renda.opinions import services
-from renda.opinions.models import Opinion
+from renda.opinions.models import Opinion, OpinionReply
 from renda.opinions.wall_demo import seed_wall
 
 SEED = 2026
@@ -67,6 +74,7 @@ class Item:
     note: str = ""  # the triage note, or the reply
     rating: str = ""
     comment: str = ""
+    solved: bool | None = True  # the citizen's answer to "is it solved?" when rating
     reason: str = ""  # decline reason
     anonymous: bool = False
     publish: bool = False
@@ -146,12 +154,13 @@ ITEMS = (
          "涨三毛钱。业主们都不同意。请问物业涨价要经过什么程序，有没有部门管？",
          "dissatisfied", "PF-ZJJ", "PF-XJ-01",
          "经核查，该物业企业调价未经业主大会表决，我局已责令其暂停执行调价通知，并约谈企业负责人"
-         "限期整改保洁和电梯维保问题。", R.DISSATISFIED, "只是暂停涨价，服务还是老样子。"),
+         "限期整改保洁和电梯维保问题。", R.DISSATISFIED, "只是暂停涨价，服务还是老样子。",
+         solved=False),
     Item("pf", C.QR_STATION, "help", "居民楼外墙保温层脱落",
          "兴建街道兴建小区2号楼北侧外墙的保温层脱落了一大块，大风天还有碎块往下掉，楼下就是"
          "小区的人行道和停车位，太危险了。", "reopened", "PF-ZJJ", "PF-XJ-01",
          "已拉设警戒线并清除松动的保温层，修复工程待明年气温回升后实施。", R.DISSATISFIED,
-         "还有好几处在掉，只拉了警戒线。"),
+         "还有好几处在掉，只拉了警戒线。", solved=False),
     Item("pf", C.WEB, "help", "公交车班次太少等车时间长",
          "平房镇到哈南工业新城的公交车早高峰二十多分钟才来一趟，车上挤得满满的，很多在园区上班的人"
          "只能打车。建议早晚高峰加密班次或增开区间车。", "transferred", "PF-JTJ", "PF-QY-01"),
@@ -159,7 +168,7 @@ ITEMS = (
          "联盟街道某小区门口每天傍晚有十几个烧烤摊、小吃摊，占了半条马路，油烟直往楼上飘，"
          "收摊后满地垃圾。希望城管加强管理，划定规范的经营区域。", "closed", "PF-CGJ",
          "PF-LM-01", "区城管执法局已将该路段纳入重点巡查，引导摊贩进入附近便民市场经营，"
-         "收摊后由环卫及时清扫。", R.BASICALLY_SATISFIED),
+         "收摊后由环卫及时清扫。", R.BASICALLY_SATISFIED, solved=None),
     Item("pf", C.HOTLINE, "consultation", "灵活就业人员如何缴纳医保",
          "我今年辞职了，现在打零工，想问一下灵活就业人员的医疗保险在哪里交，一年交多少钱，"
          "断缴了几个月会不会有影响？", "answered_on_spot", station="PF-ZX-01",
@@ -246,7 +255,7 @@ ITEMS = (
          "我们小区地下车位开发商只卖不租，一个车位要十几万，地面停车位不够用，大家只能停在"
          "小区外的路边被贴条。请问有没有规定车位必须出租？", "closed", "SB-ZJJ",
          note="依据本市物业管理条例，开发商应当首先满足业主的购买和承租需要；我局已约谈开发商，"
-              "其同意拿出80个车位按月出租。", rating=R.BASICALLY_SATISFIED),
+              "其同意拿出80个车位按月出租。", rating=R.BASICALLY_SATISFIED, solved=False),
     Item("sb", C.WEB, "consultation", "居住证办理需要哪些材料",
          "我从外地来松北区工作半年了，想办居住证给孩子上学用，请问需要什么材料、在哪里办理、"
          "多长时间能拿到？谢谢！", "answered_on_spot", station="SB-ZX-01",
@@ -267,7 +276,7 @@ ITEMS = (
          "我今年四月份提交的公租房申请，到现在七个多月了还在审核，打电话问也说不清楚。"
          "家里四口人挤在二十平米的出租屋里，希望能尽快给个结果。", "dissatisfied", "SB-ZJJ",
          "SB-WB-01", "经查询，您的申请已通过资格审核，目前处于轮候阶段，将按轮候顺序配租。",
-         R.DISSATISFIED, "轮候要等多久还是没有说。"),
+         R.DISSATISFIED, "轮候要等多久还是没有说。", solved=False),
     Item("sb", C.QR_STATION, "complaint", "小区充电桩不够用",
          "小区里电动汽车越来越多，物业只装了四个充电桩，天天排队。自己想装私人充电桩，物业又"
          "不给出证明。请问该怎么办？", "confirmed", "SB-ZJJ", "SB-TYD-02",
@@ -398,7 +407,8 @@ def _advance(item: Item, n: int, opinion: Opinion, secret: str, cast: Cast,
     if plan == "confirmed":
         return
     services.opinion_rate(tracking_number=opinion.tracking_number, secret=secret,
-                          rating=item.rating or R.SATISFIED, comment=item.comment)
+                          rating=item.rating or R.SATISFIED, comment=item.comment,
+                          solved=item.solved)
     if plan == "reopened":
         services.opinion_reopen(tracking_number=opinion.tracking_number, secret=secret,
                                 reason=item.comment or "问题没有解决，请重新办理。")
@@ -411,6 +421,100 @@ def _make_overdue(pk: int) -> None:
     now = timezone.now()
     Opinion.objects.filter(pk=pk).update(transferred_at=now - datetime.timedelta(days=21),
                                          due_at=now - datetime.timedelta(days=2))
+
+
+# When things happened ---------------------------------------------------------------------------
+#
+# The services stamp each step with the present moment, so a fresh demo would have received and
+# handled everything within one second, and the statistics would have nothing to tell. The demo
+# moves the log of each item it has just created back in time (plain updates of timestamps: demo
+# scenery, like the overdue deadlines above): received over the last four months in office
+# hours, most steps taken within hours, about one triage in four and one signing in three late.
+
+RECENT_PLANS = {"received", "transferred", "accepted", "extended"}
+TRIAGES = {"answer_on_spot", "handle_in_station", "convert", "decline", "transfer"}
+CONCLUDING = TRIAGES - {"transfer"} | {"rate", "rate_dissatisfied"}
+# Hours after the step before: on time, and late.
+GAPS = {
+    "triage": ((1, 6), (100, 150)),
+    "accept": ((1, 8), (72, 100)),
+    "extend": ((48, 96), (48, 96)),
+    "reply": ((30, 200), (30, 200)),
+    "confirm": ((2, 30), (2, 30)),
+    "rate": ((4, 60), (4, 60)),
+    "reopen": ((10, 40), (10, 40)),
+}
+
+
+def _received_day(item: Item, rng: random.Random, today: datetime.date) -> datetime.date:
+    """Open items are recent (their deadlines still run); the overdue ones three weeks old;
+    the concluded ones anywhere in the last four months."""
+    if item.plan == "overdue":
+        return today - datetime.timedelta(days=22)
+    if item.plan in RECENT_PLANS:
+        return today - datetime.timedelta(days=rng.randint(0, 3))
+    if item.plan == "reopened":
+        return today - datetime.timedelta(days=rng.randint(9, 12))
+    return today - datetime.timedelta(days=rng.randint(6, 125))
+
+
+def _moments(actions: list[str], item: Item, n: int, now: datetime.datetime) -> list:
+    """When each logged step happened, the first being the receipt."""
+    rng = random.Random(SEED * 1000 + n)  # its own draws: the names drawn above never shift
+    late = {"triage": rng.random() < 0.25, "accept": rng.random() < 0.35}
+    day = _received_day(item, rng, timezone.localdate(now))
+    start = (datetime.datetime.combine(day, datetime.time(8, 30), tzinfo=local_zone())
+             + datetime.timedelta(minutes=rng.randint(0, 480)))
+    start = min(start, now - datetime.timedelta(hours=3))
+    offsets = [0.0]
+    for action in actions[1:]:
+        kind = ("triage" if action in TRIAGES else "rate" if action.startswith("rate")
+                else action)
+        low, high = GAPS.get(kind, ((1, 4), (1, 4)))[late.get(kind, False)]
+        offsets.append(offsets[-1] + rng.uniform(low, high))
+    # Steps may not reach the present: squeeze them into the time since receipt if they would.
+    room = (now - start).total_seconds() / 3600 - 0.5
+    scale = min(1.0, room / offsets[-1]) if offsets[-1] else 1.0
+    return [start + datetime.timedelta(hours=h * scale) for h in offsets]
+
+
+def _deadline(opinion: Opinion, transferred_at: datetime.datetime) -> datetime.datetime:
+    """The deadline the services would have set for a transfer at that moment."""
+    rule = DeadlineRule.parse(services.opinion_types(congress=opinion.congress)
+                              [opinion.type_code]["deadline"])
+    deadline = due_at(transferred_at, rule)
+    if opinion.extension_used:
+        maximum = setting_value(congress=opinion.congress, key="opinions.extension_max",
+                                on=timezone.localdate())
+        deadline = due_at(deadline, DeadlineRule.parse(maximum))
+    return deadline
+
+
+def _backdate(item: Item, n: int, pk: int) -> None:
+    """Move a freshly advanced item's log, reply and dates back in time (see above)."""
+    opinion = Opinion.objects.select_related("congress").get(pk=pk)
+    events = list(events_of(opinion).order_by("created_at", "id"))
+    actions = [event.action for event in events]
+    moments = _moments(actions, item, n, timezone.now())
+    if item.plan == "overdue":  # keep the transfer where `_make_overdue` put it
+        shift = opinion.transferred_at - moments[actions.index("transfer")]
+        moments = moments[:1] + [m + shift for m in moments[1:]]
+    for event, moment in zip(events, moments, strict=True):
+        Event.objects.filter(pk=event.pk).update(created_at=moment)
+    last = {action: moment for action, moment in zip(actions, moments, strict=True)}
+    fields: dict[str, Any] = {"created_at": moments[0]}
+    transferred = max((last[a] for a in ("transfer", "reopen") if a in last), default=None)
+    if opinion.transferred_at and transferred and item.plan != "overdue":
+        fields["transferred_at"] = transferred
+        with contextlib.suppress(CalendarNotCovered):  # then the services' deadline stays
+            fields["due_at"] = _deadline(opinion, transferred)
+    if opinion.rated_at:
+        fields["rated_at"] = max(last[a] for a in ("rate", "rate_dissatisfied") if a in last)
+    if opinion.concluded_at:
+        fields["concluded_at"] = max(last[a] for a in CONCLUDING if a in last)
+    Opinion.objects.filter(pk=pk).update(**fields)
+    if "reply" in last:
+        OpinionReply.objects.filter(opinion_id=pk).update(created_at=last["reply"])
 
 
 def _submit(item: Item, n: int, cast: Cast, rng: random.Random) -> tuple[Opinion, str, Station]:
@@ -456,6 +560,7 @@ def seed_opinions(*, stdout: TextIO | None = None) -> dict[str, int]:
             try:
                 with transaction.atomic():
                     _advance(item, n, opinion, secret, cast, station)
+                    _backdate(item, n, opinion.pk)
             except CalendarNotCovered as error:
                 warnings.append(f"{opinion.tracking_number} 保留为已受理：{error}")
     keys = [KEY.format(n=n) for n in range(1, len(ITEMS) + 1)]

@@ -52,12 +52,19 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("结束日期"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, congresses: list[Congress], **kwargs: Any) -> None:
+    def __init__(self, data: QueryDict | None = None, *, congresses: list[Congress],
+                 **kwargs: Any) -> None:
         today = timezone.localdate()
-        kwargs.setdefault("initial", {"period": PeriodKind.MONTH, "year": today.year,
-                                      "month": today.month,
-                                      "quarter": (today.month + 2) // 3})
-        super().__init__(*args, **kwargs)
+        defaults = {"period": PeriodKind.MONTH, "year": today.year, "month": today.month,
+                    "quarter": (today.month + 2) // 3}
+        if data is not None:
+            # Fields left out of the query show today's values rather than a first choice.
+            data = data.copy()
+            for name, value in defaults.items():
+                if not data.get(name):
+                    data[name] = str(value)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, initial=defaults, **kwargs)
         if len(congresses) > 1:
             self.fields["congress"].widget = forms.Select(
                 choices=[(c.pk, str(c)) for c in congresses])

@@ -10,9 +10,11 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
+from ninja.pagination import LimitOffsetPagination
+from pydantic import field_validator
 
 api = NinjaAPI(title="Renda API", version="1", urls_namespace="api-v1",
                description=str(_("人大代表履职服务平台的开放接口")))
@@ -27,6 +29,30 @@ class ErrorOut(Schema):
     detail: str
     code: str
     errors: list[dict[str, Any]] | None = None
+
+
+class InSchema(Schema):
+    """Base of the input schemas: text holding a NUL character is refused as invalid input
+    (422). No client means one, and PostgreSQL text cannot hold it: a query with one would fail
+    in the database instead."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(str(_("不能包含 NUL 字符")))
+        return value
+
+
+# An offset far past any list, that keeps SQL's OFFSET inside a bigint.
+MAX_OFFSET = 1_000_000
+
+
+class Pagination(LimitOffsetPagination):
+    """Ninja's limit/offset pagination with a bounded offset."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def error_response(request: HttpRequest, status: int, detail: Any, code: str,
@@ -68,3 +94,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 # Last: the routers import ErrorOut from this module.
 api.add_router("/directory/", "renda.directory.api.router")
+api.add_router("/opinions/", "renda.opinions.api.router")

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from renda.api import ErrorOut
+from renda.api import ErrorOut, InSchema, Pagination
 from renda.directory.models import Deputy, Station
 from renda.directory.public import (
     DeputyFilters,
@@ -83,13 +83,13 @@ class DeputyOut(Schema):
         return _absolute(obj.get_absolute_url())
 
 
-class StationQuery(Schema):
+class StationQuery(InSchema):
     q: str = ""
     kind: str = ""
     area: str = Field("", description="区划代码，含下级区划")
 
 
-class DeputyQuery(Schema):
+class DeputyQuery(InSchema):
     q: str = ""
     area: str = Field("", description="区划代码，含下级区划")
     station: str = Field("", description="联络站编码")
@@ -97,17 +97,19 @@ class DeputyQuery(Schema):
 
 
 @router.get("/stations", response=list[StationOut], summary="联络站列表")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination, max_limit=MAX_LIMIT)
 def station_list(request: HttpRequest, filters: Query[StationQuery]) -> QuerySet[Station]:
     return station_search(filters=StationFilters.from_params(filters.dict()))
 
 
 @router.get("/stations/{code}", response={200: StationOut, 404: ErrorOut}, summary="联络站")
 def station_detail(request: HttpRequest, code: str) -> Any:
+    if "\x00" in code:  # no station has one, and PostgreSQL could not even compare it
+        raise Http404
     return station_public_get(code=code)
 
 
 @router.get("/deputies", response=list[DeputyOut], summary="代表名录")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination, max_limit=MAX_LIMIT)
 def deputy_list(request: HttpRequest, filters: Query[DeputyQuery]) -> QuerySet[Deputy]:
     return deputy_search(filters=DeputyFilters.from_params(filters.dict()))

@@ -41,7 +41,7 @@ def seed_open311() -> Open311Client | None:
             actor=None, congress=congress, name=DEMO_NAME, key=DEMO_KEY)
     for n, data in enumerate(REQUESTS, start=1):
         services.open311_request_submit(client=client, data=data,
-                                        idempotency_key=f"demo-open311-{n}")
+                                        idempotency_key=f"demo-opinion-open311-{n}")
     return client
 
 

@@ -43,6 +43,9 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 if request.method not in allowed:
                     raise Open311Error(405, _("不支持 %(method)s 请求")
                                        % {"method": request.method})
+                if any("\x00" in value for value in kwargs.values()):
+                    # Nothing is named so, and PostgreSQL could not even compare the name.
+                    raise Open311Error(404, _("未找到"))
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
                 response = formats.errors(error.status, error.descriptions, fmt=fmt)

@@ -31,7 +31,8 @@ def _number(opinion: Opinion) -> int:
 def _resolved_demo_items() -> list[Opinion]:
     resolved = (Q(status=S.CLOSED, rating__in=wall.PUBLIC_RATINGS)
                 | Q(status__in=list(wall.STATION_OUTCOMES)))
-    items = Opinion.objects.filter(resolved, idempotency_key__startswith=KEY_PREFIX)
+    # The numbered demo items only (other demos, like Open311's, share the prefix).
+    items = Opinion.objects.filter(resolved, idempotency_key__regex=rf"^{KEY_PREFIX}[0-9]+$")
     return sorted(items, key=_number)
 
 

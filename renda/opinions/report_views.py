@@ -27,8 +27,14 @@ from renda.opinions.stats import MAX_CUSTOM_DAYS, Period, PeriodKind, StatScope
 
 REGISTER_PAGE_SIZE = 50
 FOCUS_KINDS = ("station", "unit", "deputy")
-MONTHS = [(m, gettext_lazy("%(month)s月") % {"month": m}) for m in range(1, 13)]
-QUARTERS = [(q, gettext_lazy("第%(quarter)s季度") % {"quarter": q}) for q in range(1, 5)]
+
+
+def _months() -> list[tuple[int, str]]:
+    return [(m, _("%(month)s月") % {"month": m}) for m in range(1, 13)]
+
+
+def _quarters() -> list[tuple[int, str]]:
+    return [(q, _("第%(quarter)s季度") % {"quarter": q}) for q in range(1, 5)]
 
 
 # Forms -----------------------------------------------------------------------------------------
@@ -43,9 +49,9 @@ class PeriodForm(forms.Form):
                                required=False)
     year = forms.IntegerField(label=gettext_lazy("年份"), min_value=2000, max_value=2100,
                               required=False)
-    month = forms.TypedChoiceField(label=gettext_lazy("月份"), choices=MONTHS, coerce=int,
+    month = forms.TypedChoiceField(label=gettext_lazy("月份"), choices=_months, coerce=int,
                                    required=False, empty_value=None)
-    quarter = forms.TypedChoiceField(label=gettext_lazy("季度"), choices=QUARTERS, coerce=int,
+    quarter = forms.TypedChoiceField(label=gettext_lazy("季度"), choices=_quarters, coerce=int,
                                      required=False, empty_value=None)
     start = forms.DateField(label=gettext_lazy("开始日期"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))

@@ -175,15 +175,6 @@ class Rates:
     satisfied: Ratio = Ratio()  # (满意 + 基本满意) ÷ rated
     fully_satisfied: Ratio = Ratio()  # 满意 ÷ rated
 
-    def as_dict(self) -> dict[str, Any]:
-        """For the chart data and the JSON a browser test may read."""
-        ratios = {name: getattr(self, name) for name in
-                  ("response", "solved", "satisfied", "fully_satisfied")}
-        return {"received": self.received, "rated": self.rated,
-                "response_pending": self.response_pending,
-                **{name: {"numerator": r.numerator, "denominator": r.denominator,
-                          "percent": r.percent} for name, r in ratios.items()}}
-
 
 def _rating_counts() -> dict[str, Count]:
     return {
@@ -211,7 +202,9 @@ def _response_counts(terms: "WindowTerms") -> dict[str, Count]:
 
 
 def _rates(counts: dict[str, int] | None, response: dict[str, int] | None = None) -> Rates:
-    counts, response = counts or {}, response or counts or {}
+    """From the counts of one row; the response counts are in the same row unless given."""
+    counts = counts or {}
+    response = counts if response is None else response
     rated = counts.get("rated", 0)
     return Rates(
         received=counts.get("received", 0),
@@ -274,12 +267,14 @@ class ResponseWindow:
 
     def terms(self, field: str, first: datetime.date, last: datetime.date) -> WindowTerms:
         """The window of a start at `field` on the days `first` to `last`: a CASE with one
-        branch per run; "passed" and "unknown" as plain ranges of `field`, as the deadline
-        never decreases with the start."""
+        branch per run; "passed" and "unknown" as plain ranges of `field` (merged, as the
+        deadline never decreases with the start: usually one range)."""
         runs = self.runs(first, last)
-        whens = [When(**{f"{field}__lt": local_midnight(first)}, then=Value(None))]
-        whens += [When(**{f"{field}__lt": local_midnight(stop)}, then=Value(deadline))
-                  for _, stop, deadline in runs]
+        # Only runs with a deadline get a branch (the rest fall to NULL), each a closed range:
+        # PostgreSQL types a CASE whose branches are all NULL as text.
+        whens = [When(**{f"{field}__gte": local_midnight(start),
+                         f"{field}__lt": local_midnight(stop)}, then=Value(deadline))
+                 for start, stop, deadline in runs if deadline is not None]
         end = Case(*whens, default=Value(None), output_field=DateTimeField())
         passed = _ranges(field, [(a, b) for a, b, d in runs if d is not None and d < self.now])
         unknown = _ranges(field, [(a, b) for a, b, d in runs if d is None])
@@ -341,8 +336,9 @@ def unit_rates(*, items: QuerySet[Opinion], unit_ids: Iterable[int],
     span = transfers.aggregate(first=Min("created_at"), last=Max("created_at"))
     response: dict[int, dict[str, int]] = {}
     if span["first"] is not None:
-        acks = Event.objects.filter(content_type=opinion_content_type(), object_id=OuterRef("object_id"),
-                                    action__in=UNIT_ACTIONS, created_at__gte=OuterRef("created_at"))
+        acks = Event.objects.filter(content_type=opinion_content_type(),
+                                    object_id=OuterRef("object_id"), action__in=UNIT_ACTIONS,
+                                    created_at__gte=OuterRef("created_at"))
         terms = window.terms("created_at", local_date(span["first"]),
                              local_date(span["last"]))
         response = {row.pop("unit"): row for row in (

@@ -25,4 +25,7 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only the public uploads (deputies' photos): citizens' attachments live under the same
+    # root and are served by `renda.opinions.attachment_views`, which checks who asks.
+    urlpatterns += static(f"{settings.MEDIA_URL}deputies/",
+                          document_root=settings.MEDIA_ROOT / "deputies")

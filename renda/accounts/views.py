@@ -80,6 +80,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "list": has_perm(user, "opinions.view_opinion"),
             "inbox": has_perm(user, "opinions.handle_opinion"),
             "supervision": has_perm(user, "opinions.approve_extension"),
+            "entry": has_perm(user, "opinions.triage_opinion"),
+            "wall": has_perm(user, "opinions.review_echowallpost"),
         },
     }
     return render(request, "accounts/home.html", context)

@@ -119,7 +119,11 @@ def workflow_move(*, workflow: Workflow, obj: models.Model, action: str, actor: 
     setattr(obj, workflow.status_field, step.target)
     if getattr(actor, "pk", None):
         obj._history_user = actor  # django-simple-history's author outside a request
-    obj.save(update_fields=[workflow.status_field, *changes])
+    fields = [workflow.status_field, *changes]
+    # auto_now fields are set by save() only when listed in update_fields.
+    fields += [f.name for f in obj._meta.concrete_fields
+               if getattr(f, "auto_now", False) and f.name not in fields]
+    obj.save(update_fields=fields)
     event_append(target=obj, action=action, actor=actor, from_status=before,
                  to_status=step.target, note=note, data=data or {})
     return obj

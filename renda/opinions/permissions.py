@@ -27,6 +27,9 @@ def register() -> None:
     for role in (Role.ADMIN, Role.OFFICE_STAFF):
         grant(role, *VIEW, PRIVATE, TRIAGE, APPROVE_EXTENSION, CONFIRM, NOTE, MEETING, ATTACH,
               REVIEW_WALL)
+    # Keys for city apps posting through Open311 are issued by the congress's administrator.
+    grant(Role.ADMIN, "opinions.view_open311client", "opinions.add_open311client",
+          "opinions.change_open311client")
     grant(Role.LEADER, *VIEW)
     grant(Role.EVALUATOR, *VIEW)
     grant(Role.STATION_STAFF, *VIEW, PRIVATE, TRIAGE, CONFIRM, NOTE, MEETING, ATTACH,

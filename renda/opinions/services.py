@@ -167,6 +167,7 @@ def opinion_submit(*, congress: Congress, channel: str, type_code: str, title: s
                    addressed_deputy: Deputy | None = None, area: Area | None = None,
                    consent_publish: bool = False, idempotency_key: str | None = None,
                    address: str = "", latitude: Any = None, longitude: Any = None,
+                   mobile_verified: bool = False,
                    api_client: Open311Client | None = None,
                    actor: Any = None) -> tuple[Opinion, str]:
     """Receive an opinion; returns it with the citizen's secret, shown once and never stored.
@@ -187,6 +188,9 @@ def opinion_submit(*, congress: Congress, channel: str, type_code: str, title: s
     if api_client is not None and api_client.congress_id != congress.pk:
         raise ValidationError({"api_client": _("该接入方不属于本级人大")})
     fields["address"] = _text(address, field="address", max_length=200)
+    # Set when the citizen confirmed the number with a one-time code (the web form).
+    fields["mobile_verified_at"] = timezone.now() if mobile_verified and fields[
+        "citizen_mobile"] else None
     fields.update(_clean_location(latitude, longitude))
     secret = secrets.token_urlsafe(24)
     try:

@@ -26,7 +26,7 @@ from renda.core.deadlines import DeadlineRule, days_left, is_overdue, local_date
 from renda.core.masking import mask_name, mask_phone
 from renda.core.workflow import TransitionNotAllowed, events_of
 from renda.directory.selectors import setting_value
-from renda.opinions import notes, selectors, services
+from renda.opinions import attachment_views, notes, selectors, services
 from renda.opinions.models import Opinion, OpinionMeeting, OpinionNote, OpinionReply
 from renda.opinions.staff_forms import (
     FORMS,
@@ -168,6 +168,8 @@ def _timeline(opinion: Opinion) -> list:
     labels["submit"] = _("提交民意")
     labels["note"] = _("内部备注")
     labels["meeting"] = _("三方会商")
+    labels["attach"] = _("上传附件")
+    labels["reception_day"] = _("代表接待日")
     citizen_actions = {"submit", "rate", "rate_dissatisfied", "reopen"}
     for event in events:
         if event.actor is not None:
@@ -198,6 +200,7 @@ def _detail_context(request: HttpRequest, opinion: Opinion,
                            .select_related("unit", "author"))
     return {"opinion": opinion, "events": _timeline(opinion), "replies": replies,
             "actions": actions, "stale_form": stale, **_records_context(user, opinion, failed),
+            "attachment_panel": attachment_views.attachment_panel(user=user, opinion=opinion),
             "type_label": services.opinion_types(congress=opinion.congress)
             .get(opinion.type_code, {}).get("label", opinion.type_code)}
 

@@ -148,7 +148,7 @@ def _submit(request: HttpRequest, form: OpinionForm, addressee: Addressee) -> Ht
             title=data["title"], content=data["content"], citizen_name=data["citizen_name"],
             citizen_mobile=data["citizen_mobile"], addressed_station=station,
             addressed_deputy=addressee.deputy, consent_publish=data["consent_publish"],
-            idempotency_key=key)
+            idempotency_key=key, mobile_verified=bool(data["citizen_mobile"]))
     except ValidationError as error:
         form.add_service_error(error)
         return None

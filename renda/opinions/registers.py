@@ -98,6 +98,8 @@ def _outcome(item: Opinion, _facts: Facts) -> str:
     """How the item was handled: its latest triage outcome, with the reason of a decline."""
     if not item.triage_action:
         return gettext("待分办")
+    if item.status == S.RECEIVED:  # transferred, then returned by the unit
+        return gettext("退回后待分办")
     label = str(OPINION.get(item.triage_action).label)
     if item.triage_action == "decline" and item.decline_reason:
         return f"{label}（{item.get_decline_reason_display()}）"

@@ -106,6 +106,16 @@ class TestRows(RegistersTestCase):
             self.assertNotIn("张三", row.values())
             self.assertNotIn("13904510001", row.values())
 
+    def test_an_item_returned_by_the_unit_waits_for_triage_again(self):
+        returned, _ = self.received("2026-11-12 09:00")
+        self.transfer(returned, "2026-11-12 10:00")
+        with at("2026-11-12 11:00"):
+            services.opinion_return(actor=self.handler, opinion_id=returned.pk,
+                                    reason="不属于本局职责")
+        row = {r["查询编号"]: r for r in self.rows("handling")}[returned.tracking_number]
+        self.assertEqual((row["分办结果"], row["承办单位"], row["交办时间"], row["是否超期"]),
+                         ("退回后待分办", "", "", ""))
+
     def test_the_handling_register_tells_dates_and_overdue(self):
         rows = {r["查询编号"]: r for r in self.rows("handling")}
         late = rows[self.late.tracking_number]

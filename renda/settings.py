@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "renda.accounts.apps.AccountsConfig",
     "renda.directory.apps.DirectoryConfig",
     "renda.opinions.apps.OpinionsConfig",
+    "renda.suggestions.apps.SuggestionsConfig",
 ]
 
 MIDDLEWARE = [

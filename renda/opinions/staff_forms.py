@@ -83,11 +83,29 @@ class ExtendForm(forms.Form):
         field.initial = maximum
 
 
+class ConvertForm(forms.Form):
+    """Turn the item into a deputy's suggestion: the deputy who will propose it."""
+
+    deputy = forms.ModelChoiceField(label=_("提出建议的代表"), queryset=Deputy.objects.none(),
+                                    empty_label=_("请选择代表"))
+    note = _note(_("说明"))
+
+    def __init__(self, *args, opinion: Opinion, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        deputies = Deputy.objects.filter(mandates__term__congress=opinion.congress,
+                                         mandates__status="active")
+        if opinion.addressed_station_id:
+            deputies = deputies.filter(stations=opinion.addressed_station_id) | deputies.filter(
+                pk=opinion.addressed_deputy_id or 0)
+        self.fields["deputy"].queryset = deputies.distinct().order_by("name")
+        self.fields["deputy"].initial = opinion.addressed_deputy_id
+
+
 FORMS: dict[str, type[forms.Form]] = {
     "answer_on_spot": AnswerForm,
     "handle_in_station": NoteForm,
     "transfer": TransferForm,
-    "convert": NoteForm,
+    "convert": ConvertForm,
     "decline": DeclineForm,
     "accept": NoteForm,
     "return": ReturnForm,

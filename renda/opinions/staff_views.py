@@ -30,6 +30,7 @@ from renda.opinions import attachment_views, notes, selectors, services
 from renda.opinions.models import Opinion, OpinionMeeting, OpinionNote, OpinionReply
 from renda.opinions.staff_forms import (
     FORMS,
+    ConvertForm,
     ExtendForm,
     MeetingForm,
     OpinionNoteForm,
@@ -127,7 +128,7 @@ def _extension_max(opinion: Opinion) -> int:
 def _make_form(action: str, opinion: Opinion, data: Any = None) -> Form:
     form_class = FORMS[action]
     extra: dict[str, Any] = {}
-    if form_class is TransferForm:
+    if form_class in (TransferForm, ConvertForm):
         extra["opinion"] = opinion
     elif form_class is ExtendForm:
         extra["maximum"] = _extension_max(opinion)
@@ -148,7 +149,13 @@ def _service_call(action: str, user: Any, pk: int, data: dict) -> Callable[[], O
         "reply": lambda: services.opinion_reply(actor=user, opinion_id=pk, body=data["body"]),
         "confirm": lambda: services.opinion_confirm(actor=user, opinion_id=pk, note=note),
     }
-    if action in ("answer_on_spot", "handle_in_station", "convert", "decline"):
+    if action == "convert":
+        # The suggestions app owns the hand-off: it concludes the item and starts the draft.
+        from renda.suggestions.services.drafting import suggestion_draft_from_opinion
+
+        return lambda: suggestion_draft_from_opinion(
+            actor=user, opinion_id=pk, deputy=data["deputy"], note=note).source_opinion
+    if action in ("answer_on_spot", "handle_in_station", "decline"):
         return lambda: services.opinion_triage(actor=user, opinion_id=pk, outcome=action,
                                                note=note, reason=data.get("reason", ""))
     return calls[action]
@@ -169,6 +176,7 @@ def _timeline(opinion: Opinion) -> list:
     labels["note"] = _("内部备注")
     labels["meeting"] = _("三方会商")
     labels["attach"] = _("上传附件")
+    labels["converted_to_suggestion"] = _("生成代表建议草稿")
     labels["reception_day"] = _("代表接待日")
     citizen_actions = {"submit", "rate", "rate_dissatisfied", "reopen"}
     for event in events:
@@ -201,6 +209,7 @@ def _detail_context(request: HttpRequest, opinion: Opinion,
     return {"opinion": opinion, "events": _timeline(opinion), "replies": replies,
             "actions": actions, "stale_form": stale, **_records_context(user, opinion, failed),
             "attachment_panel": attachment_views.attachment_panel(user=user, opinion=opinion),
+            "suggestions": opinion.suggestions.select_related("lead_deputy"),
             "type_label": services.opinion_types(congress=opinion.congress)
             .get(opinion.type_code, {}).get("label", opinion.type_code)}
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SuggestionsConfig(AppConfig):
+    name = "renda.suggestions"
+    label = "suggestions"
+    verbose_name = _("代表建议")
+
+    def ready(self) -> None:
+        from renda.suggestions import permissions, settings_registry
+
+        permissions.register()
+        settings_registry.register()

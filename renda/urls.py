@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("renda.directory.urls")),
     path("accounts/", include("renda.accounts.urls")),
     path("opinions/", include("renda.opinions.urls")),
+    path("suggestions/", include("renda.suggestions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,2 @@
+"""Views of the suggestions loop, one module per stage (thin adapters over services and
+selectors)."""

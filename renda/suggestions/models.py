@@ -123,7 +123,8 @@ class Suggestion(TimeStampedModel):
                                 name="suggestion_congress_year")]
 
     def __str__(self) -> str:
-        return f"{self.code or _('未编号')} {self.title}"
+        code = self.code or _("未编号")
+        return f"{code} {self.title}"
 
 
 class SuggestionCounter(models.Model):

@@ -70,3 +70,24 @@ def register() -> None:
                      _("可用 {year}、{session}、{number}；大会期间和闭会期间的建议各自编号"))
     register_setting("suggestions.review_criteria", DEFAULT_REVIEW_CRITERIA,
                      _("第三方评估评分项"), _("第三方评估报告的评分项：代码、名称和满分"))
+    # --- Statistics (renda/suggestions/stats.py) ---------------------------------------------
+    # What each figure counts: DOMAIN §4 knows no official formula, so every choice is a setting
+    # shown beside the figure. The reply categories' `solved` and `promise` flags above decide
+    # what counts as solved and as planned.
+    register_setting(
+        "suggestions.statistics",
+        {
+            "answering_roles": ["lead", "separate"],
+            "concluded_statuses": ["closed"],
+            "on_time_includes_extension": True,
+            "face_to_face_methods": ["face_to_face"],
+            "satisfied_ratings": ["satisfied", "basically_satisfied"],
+            "implemented_counts_fulfilled": True,
+        },
+        _("代表建议统计口径"),
+        _("各项统计指标的计算口径：answering_roles 为计入单位指标的承办方式（默认主办和分办）；"
+          "concluded_statuses 为算作办结的建议状态；on_time_includes_extension 为真时，经批准延期"
+          "后在延长的期限内答复的也算按时；face_to_face_methods 为算作见面沟通的沟通方式；"
+          "satisfied_ratings 为计入满意率的评价；implemented_counts_fulfilled 为真时，承诺事项已"
+          "兑现的答复计入落实率"),
+    )

@@ -37,8 +37,13 @@ migrate: $(VENV)/.base
 seed: migrate
 	RENDA_DEMO=1 $(PY) manage.py seed_demo
 
+# The web server, the task queue's worker and the scheduler of the deadline sweeps; Ctrl-C
+# stops all three.
 serve:
 	@echo "Renda demo: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@RENDA_DEMO=1 $(PY) manage.py db_worker --no-reload --interval 5 -v 0 & worker=$$!; \
+	RENDA_DEMO=1 $(PY) manage.py run_schedule -v 0 & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	RENDA_DEMO=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: install assets messages seed serve

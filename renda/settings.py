@@ -120,7 +120,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The demo runs a web server, the task worker and the scheduler on one file: WAL lets
+    # readers go on while one writes, and IMMEDIATE takes the write lock at BEGIN, so a
+    # transaction never fails half-way on a lock it could not upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -193,6 +199,8 @@ RATELIMIT_ENABLE = env_bool("RENDA_RATELIMIT_ENABLED", True)
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] if not env_str("REDIS_URL") else []
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often `manage.py run_schedule` puts the deadline sweeps on the task queue.
+RENDA_SWEEP_INTERVAL = env_int("RENDA_SWEEP_INTERVAL", 300)
 
 # Security: secure by default, relaxed only for the demo on plain HTTP.
 SECURE = not (DEMO or DEBUG or TESTING) and not env_bool("RENDA_INSECURE_HTTP")

@@ -169,3 +169,21 @@ class VerificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} #{self.pk}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (`renda.core.schedule`) was last put on the task queue. The
+    scheduler claims a due job with a conditional update of this row, so two schedulers
+    running at once never enqueue the same run twice."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(_("最近入队时间"), null=True, blank=True)
+    runs = models.PositiveIntegerField(_("入队次数"), default=0)
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = pgettext_lazy("plural", "定时任务")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,7 +8,14 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("民意直通")
 
     def ready(self) -> None:
+        import datetime
+
+        from django.conf import settings
+
+        from renda.core.schedule import register_periodic
         from renda.opinions import permissions, settings_registry
 
         permissions.register()
         settings_registry.register()
+        register_periodic("opinions.supervision", "renda.opinions.tasks.supervision_sweep_task",
+                          every=datetime.timedelta(seconds=settings.RENDA_SWEEP_INTERVAL))

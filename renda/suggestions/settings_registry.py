@@ -91,3 +91,8 @@ def register() -> None:
           "satisfied_ratings 为计入满意率的评价；implemented_counts_fulfilled 为真时，承诺事项已"
           "兑现的答复计入落实率"),
     )
+    # Supervision stage (督): the simple rule that flags a suggestion repeating one of an
+    # earlier year (renda.suggestions.selectors.supervision.repeat_candidates).
+    register_setting("suggestions.repeat_similarity", 0.5, _("重复建议标题相似度"),
+                     _("同一人大、同一分类的往年建议，标题的相邻两字组合重合比例（Jaccard）"
+                       "不低于此值的，标记为重复提出，供列为重点督办参考；取 0 到 1 之间"))

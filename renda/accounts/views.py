@@ -83,6 +83,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "entry": has_perm(user, "opinions.triage_opinion"),
             "wall": has_perm(user, "opinions.review_echowallpost"),
         },
+        "suggestion_links": {
+            "mine": bool(user.deputy_id) and has_perm(user, "suggestions.propose_suggestion"),
+            "review": has_perm(user, "suggestions.review_suggestion"),
+        },
     }
     return render(request, "accounts/home.html", context)
 

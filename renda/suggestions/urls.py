@@ -2,7 +2,20 @@
 
 from django.urls import path  # noqa: F401
 
+from renda.suggestions.views import drafting, review
+
 app_name = "suggestions"
 
 urlpatterns: list = [
+    path("mine/", drafting.mine, name="mine"),
+    path("mine/new/", drafting.draft_new, name="draft_new"),
+    path("mine/<int:pk>/", drafting.mine_detail, name="mine_detail"),
+    path("mine/<int:pk>/edit/", drafting.draft_edit, name="draft_edit"),
+    path("mine/<int:pk>/cosigners/", drafting.cosigners, name="cosigners"),
+    path("mine/attachments/<int:pk>/remove/", drafting.attachment_remove,
+         name="attachment_remove"),
+    path("attachments/<int:pk>/", drafting.attachment_file, name="attachment"),
+    path("review/", review.queue, name="review_queue"),
+    path("review/bulk/", review.bulk_register, name="review_bulk"),
+    path("review/<int:pk>/", review.review_detail, name="review_detail"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path  # noqa: F401
 
-from renda.suggestions.views import drafting, review
+from renda.suggestions.views import drafting, handling, review
 
 app_name = "suggestions"
 
@@ -18,4 +18,10 @@ urlpatterns: list = [
     path("review/", review.queue, name="review_queue"),
     path("review/bulk/", review.bulk_register, name="review_bulk"),
     path("review/<int:pk>/", review.review_detail, name="review_detail"),
+    path("assign/", handling.assign_queue, name="assign_queue"),
+    path("assign/<int:pk>/", handling.assign_detail, name="assign_detail"),
+    path("assign/<int:pk>/sheet.pdf", handling.assignment_sheet, name="assignment_sheet"),
+    path("unit/", handling.unit_inbox, name="unit_inbox"),
+    path("unit/<int:pk>/", handling.unit_detail, name="unit_detail"),
+    path("letters/<int:pk>.pdf", handling.reply_letter, name="reply_letter"),
 ]

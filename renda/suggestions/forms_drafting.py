@@ -23,7 +23,9 @@ class DraftForm(AttachmentsMixin, forms.Form):
     """A new draft, or the lead deputy's changes to one. `congresses` are those he may propose
     in; the choice shows only when there is more than one."""
 
-    congress = forms.TypedChoiceField(label=_("提交给"), coerce=int)
+    # Left out (one congress, or an edit), it is the first of `congresses`.
+    congress = forms.TypedChoiceField(label=_("提交给"), coerce=int, required=False,
+                                      empty_value=None)
     kind = forms.ChoiceField(label=_("类别"), choices=Suggestion.Kind.choices,
                              initial=Suggestion.Kind.SUGGESTION, widget=forms.RadioSelect,
                              help_text=_("议案须由多名代表联名提出，人数下限见本级人大的规定"))

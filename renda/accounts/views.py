@@ -86,6 +86,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "suggestion_links": {
             "mine": bool(user.deputy_id) and has_perm(user, "suggestions.propose_suggestion"),
             "review": has_perm(user, "suggestions.review_suggestion"),
+            "assign": has_perm(user, "suggestions.assign_suggestion"),
+            "handle": has_perm(user, "suggestions.handle_suggestion"),
         },
     }
     return render(request, "accounts/home.html", context)

@@ -47,6 +47,7 @@ def registered_suggestion(world: World, *, deputy: str = "wang", title: str = TI
         title=title, content=content, category="urban")
     cosigners = list(cosigners)
     for key in cosigners:
+        deputy_account(world, key)  # only deputies with an account can be asked to co-sign
         drafting.suggestion_cosigner_add(actor=lead, suggestion_id=suggestion.pk,
                                          deputy_id=world.deputies[key].pk)
     drafting.suggestion_submit(actor=lead, suggestion_id=suggestion.pk)

@@ -2,7 +2,7 @@
 
 from django.urls import path  # noqa: F401
 
-from renda.suggestions.views import drafting, handling, review
+from renda.suggestions.views import drafting, evaluation, handling, review, supervision
 
 app_name = "suggestions"
 
@@ -24,4 +24,19 @@ urlpatterns: list = [
     path("unit/", handling.unit_inbox, name="unit_inbox"),
     path("unit/<int:pk>/", handling.unit_detail, name="unit_detail"),
     path("letters/<int:pk>.pdf", handling.reply_letter, name="reply_letter"),
+    # 评 and 督 (views.evaluation, views.supervision)
+    path("evaluate/", evaluation.evaluate, name="evaluate"),
+    path("evaluate/replies/<int:pk>/", evaluation.evaluate_reply, name="evaluate_reply"),
+    path("evaluate/follow-up/", evaluation.follow_up, name="follow_up"),
+    path("evaluate/follow-up/replies/<int:pk>/", evaluation.follow_up_reply,
+         name="follow_up_reply"),
+    path("supervision/", supervision.supervision_list, name="supervision"),
+    path("supervision/key/", supervision.key_list, name="key_list"),
+    path("supervision/repeats/", supervision.repeats, name="repeats"),
+    path("supervision/<int:pk>/", supervision.supervision_detail, name="supervision_detail"),
+    path("ledger/", supervision.ledger, name="ledger"),
+    path("ledger/export/", supervision.ledger_export, name="ledger_export"),
+    path("ledger/<int:pk>/", supervision.commitment_detail, name="commitment"),
+    path("reviews/", supervision.reviews, name="review_reports"),
+    path("reviews/<int:pk>/", supervision.review_detail, name="review_report"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path  # noqa: F401
 
 from renda.suggestions.views import drafting, evaluation, handling, review, supervision
+from renda.suggestions.views import public, stats
 
 app_name = "suggestions"
 
@@ -39,4 +40,14 @@ urlpatterns: list = [
     path("ledger/<int:pk>/", supervision.commitment_detail, name="commitment"),
     path("reviews/", supervision.reviews, name="review_reports"),
     path("reviews/<int:pk>/", supervision.review_detail, name="review_report"),
+    # Statistics, the annual report, the ledger import and public disclosure (views.stats,
+    # views.public)
+    path("stats/", stats.stats_page, name="stats"),
+    path("stats/export/", stats.stats_export, name="stats_export"),
+    path("stats/annual-report.pdf", stats.annual_report, name="annual_report"),
+    path("stats/import/", stats.ledger_upload, name="ledger_import"),
+    path("stats/import/confirm/", stats.ledger_confirm, name="ledger_import_confirm"),
+    path("stats/import/template/", stats.ledger_template, name="ledger_template"),
+    path("public/", public.public_list, name="public_list"),
+    path("public/<int:pk>/", public.public_detail, name="public_detail"),
 ]

@@ -88,6 +88,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "review": has_perm(user, "suggestions.review_suggestion"),
             "assign": has_perm(user, "suggestions.assign_suggestion"),
             "handle": has_perm(user, "suggestions.handle_suggestion"),
+            "evaluate": bool(user.deputy_id) and has_perm(user, "suggestions.evaluate_suggestion"),
+            "supervise": has_perm(user, "suggestions.supervise_suggestion"),
+            "ledger": has_perm(user, "suggestions.view_commitment"),
+            "reviews": has_perm(user, "suggestions.view_thirdpartyreview"),
         },
     }
     return render(request, "accounts/home.html", context)

@@ -1,39 +1,39 @@
-"""Suggestions brought to the states of evaluation and supervision for tests.
-
-The draft is made by `suggestion_draft_create`; registration, assignment and replies follow
-the workflow tables with `workflow_move(check_permission=False)` and ORM rows (`Assignment`,
-`Reply`), as the review and handling stages do, until their services are the way to get
-there. A B reply opens its commitment, as the handling stage's `assignment_reply` does.
+"""Suggestions brought to the states of evaluation and supervision for tests, through the
+real services of each stage: the deputy drafts and submits (co-signers confirm), the office
+registers and assigns, each unit signs for it, records its contact with the deputy and replies
+(a B reply opens its commitment).
 """
 
 import datetime
-import itertools
 
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.utils import timezone
 
 from renda.accounts.models import Role, RoleAssignment
-from renda.core.deadlines import DeadlineRule, due_at, local_date
-from renda.core.workflow import workflow_move
 from renda.directory.models import HandlingUnit
 from renda.directory.testing import PASSWORD, World, build_world
-from renda.suggestions.models import Assignment, Commitment, Reply, Signature, Suggestion
-from renda.suggestions.services.drafting import suggestion_draft_create
-from renda.suggestions.workflow import ASSIGNMENT, SUGGESTION
+from renda.suggestions.models import Assignment, Reply, Suggestion
+from renda.suggestions.services.drafting import (
+    suggestion_cosign_confirm,
+    suggestion_cosigner_add,
+    suggestion_draft_create,
+    suggestion_submit,
+)
+from renda.suggestions.services.handling import (
+    assignment_acknowledge,
+    assignment_reply,
+    contact_record_add,
+    suggestion_assign,
+)
+from renda.suggestions.services.review import suggestion_register
 
 S = Suggestion.Status
 A = Assignment.Status
-_numbers = itertools.count(1)
 BODY = {"A": "已完成兴建路人行道修缮，恢复通行。",
         "B": "已列入 2026 年城市更新计划，预计年底前完成改造。",
         "C": "受资金条件限制，暂时难以安排，待条件成熟后解决。",
         "D": "意见很好，留作今后工作参考。"}
-
-
-def move(workflow, obj, action: str, actor, **changes):
-    return workflow_move(workflow=workflow, obj=obj, action=action, actor=actor,
-                         check_permission=False, changes=changes)
 
 
 def deputy_user(world: World, key: str):
@@ -66,53 +66,46 @@ def handler_of(world: World, unit: HandlingUnit):
 def assigned(world: World, *, units: tuple[str, ...] = ("housing",), title: str = "",
              category: str = "urban", cosigners: tuple[str, ...] = (),
              assisting: tuple[str, ...] = ()) -> Suggestion:
-    """A suggestion of 王建国 registered and assigned to `units` (the first as lead unit, the
-    others answering separately) and to `assisting` units; each answering unit has signed for
-    it (acknowledged)."""
-    office = world.users["office_staff"]
+    """A suggestion of 王建国 registered and assigned to `units` (one: the lead unit, with any
+    `assisting` units; several: each answering separately); each answering unit has signed
+    for it."""
+    office, lead = world.users["office_staff"], deputy_user(world, "wang")
     suggestion = suggestion_draft_create(
-        actor=deputy_user(world, "wang"), congress=world.congresses["pingfang"],
-        lead_deputy=world.deputies["wang"], title=title or "关于修缮兴建路人行道的建议",
+        actor=lead, congress=world.congresses["pingfang"], lead_deputy=world.deputies["wang"],
+        title=title or "关于修缮兴建路人行道的建议",
         content="兴建路人行道破损严重，雨天积水，老人出行不便，建议尽快修缮。",
         category=category)
-    now = timezone.now()
-    for order, key in enumerate(cosigners, start=1):
-        Signature.objects.create(suggestion=suggestion, deputy=world.deputies[key], order=order,
-                                 confirmed_at=now)
-    move(SUGGESTION, suggestion, "submit_alone", deputy_user(world, "wang"), submitted_at=now)
-    number = next(_numbers)
-    move(SUGGESTION, suggestion, "register", office, registered_at=now, number=number,
-         numbering_key=str(suggestion.year), code=f"{suggestion.year}-{number:04d}")
-    move(SUGGESTION, suggestion, "assign", office, assigned_at=now)
-    deadline = due_at(now, DeadlineRule.parse("3m"))
-    roles = [Assignment.Role.LEAD] + [Assignment.Role.SEPARATE] * (len(units) - 1)
-    for key, role in [*zip(units, roles, strict=True),
-                      *((key, Assignment.Role.ASSISTING) for key in assisting)]:
-        Assignment.objects.create(suggestion=suggestion, unit=world.units[key], role=role,
-                                  status=A.ACKNOWLEDGED, assigned_at=now, acknowledged_at=now,
-                                  due_at=deadline)
+    for key in cosigners:
+        suggestion_cosigner_add(actor=lead, suggestion_id=suggestion.pk,
+                                deputy_id=world.deputies[key].pk)
+    suggestion_submit(actor=lead, suggestion_id=suggestion.pk)
+    for key in cosigners:
+        suggestion_cosign_confirm(actor=deputy_user(world, key), suggestion_id=suggestion.pk)
+    suggestion_register(actor=office, suggestion_id=suggestion.pk)
+    ids = [world.units[key].pk for key in units]
+    plan = ({"lead_unit_id": ids[0]} if len(ids) == 1 else {"separate_unit_ids": ids})
+    suggestion_assign(actor=office, suggestion_id=suggestion.pk,
+                      assisting_unit_ids=[world.units[key].pk for key in assisting], **plan)
+    for assignment in answering(suggestion):
+        assignment_acknowledge(actor=handler_of(world, assignment.unit),
+                               assignment_id=assignment.pk)
+    suggestion.refresh_from_db()
     return suggestion
 
 
 def reply(world: World, assignment: Assignment, category: str = "A",
           promised_date: datetime.date | None = None) -> Reply:
-    """The unit's reply of its current round; once every answering unit has replied, the
-    suggestion is replied (`replied`)."""
+    """The unit's reply of its current round, after a face-to-face talk with the deputy; the
+    last answering unit's reply makes the suggestion replied."""
     handler = handler_of(world, assignment.unit)
+    today = timezone.localdate()
     if category == "B" and promised_date is None:
-        promised_date = local_date(timezone.now()).replace(month=12, day=31)
-    row = Reply.objects.create(assignment=assignment, round=assignment.round, category=category,
-                               body=BODY[category], signer="刘局长", created_by=handler,
-                               promised_date=promised_date)
-    move(ASSIGNMENT, assignment, "reply", handler, replied_at=timezone.now())
-    if promised_date is not None:
-        Commitment.objects.create(reply=row, unit=assignment.unit, promised_date=promised_date)
-    suggestion = Suggestion.objects.get(pk=assignment.suggestion_id)
-    answering = suggestion.assignments.exclude(role=Assignment.Role.ASSISTING).exclude(
-        status=A.CANCELLED)
-    if not answering.exclude(status=A.REPLIED).exists():
-        move(SUGGESTION, suggestion, "replied", None)
-    return row
+        promised_date = today.replace(month=12, day=31)
+    contact_record_add(actor=handler, assignment_id=assignment.pk, method="face_to_face",
+                       contacted_on=today, participants="王建国代表、承办科室负责人",
+                       note="当面听取代表意见，介绍办理计划")
+    return assignment_reply(actor=handler, assignment_id=assignment.pk, category=category,
+                            body=BODY[category], signer="刘局长", promised_date=promised_date)
 
 
 def replied(world: World, *categories: str, **assigned_options) -> Suggestion:

@@ -8,8 +8,8 @@ a model instance: no template can reach a deputy's mobile, ID number or address,
 contact person. Names of deputies who are not in the public directory are left out, and any
 telephone number, e-mail or ID number written in a title, content or reply is masked.
 
-A page costs a fixed number of queries whatever its length: the count, the page, its units and
-its replies (and the filter choices).
+A page costs a fixed number of queries whatever its length: the count, the page, its units, its
+replies and the labels of its congresses (and the filter choices).
 """
 
 import dataclasses
@@ -111,7 +111,8 @@ def public_search(*, q: str = "", year: int | None = None, category: str = "",
 
 def public_list(*, page: Any = None, **search: Any) -> Page:
     """One page of public suggestions, the latest year and number first; its `object_list`
-    holds `PublicSuggestion` rows. Four queries whatever the page's length."""
+    holds `PublicSuggestion` rows. Seven queries whatever the page's length (for a page of one
+    congress)."""
     rows = public_search(**search).order_by("-year", "-number", "-id").values(*ENTRY_FIELDS)
     result = Paginator(rows, PAGE_SIZE).get_page(page)
     result.object_list = _entries(list(result.object_list))
@@ -128,13 +129,13 @@ def public_get(*, pk: int) -> PublicSuggestion:
 
 def _entries(rows: list[dict[str, Any]]) -> list[PublicSuggestion]:
     ids = [row["pk"] for row in rows]
-    units, replies = _units_of(ids), _replies_of(ids, rows)
-    labels = _category_labels({row["congress_id"] for row in rows})
+    categories, reply_labels = _labels({row["congress_id"] for row in rows})
+    units, replies = _units_of(ids), _replies_of(ids, rows, reply_labels)
     return [PublicSuggestion(
         pk=row["pk"], code=row["code"], title=mask_contacts(row["title"]),
         content=mask_contacts(row["content"]), year=row["year"],
         kind=str(Suggestion.Kind(row["kind"]).label),
-        category=labels.get((row["congress_id"], row["category"]), row["category"]),
+        category=categories.get((row["congress_id"], row["category"]), row["category"]),
         status=str(S(row["status"]).label), congress=row["congress__short_name"],
         lead_deputy=row["lead_deputy__name"] if row["lead_deputy__is_public"] else "",
         registered_on=_day(row["registered_at"]), units=units.get(row["pk"], []),
@@ -155,11 +156,10 @@ def _units_of(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
-def _replies_of(ids: list[int], rows: list[dict[str, Any]]) -> dict[int, list[PublicReply]]:
-    """The public replies of lead and separate units, in the order given; a reply whose unit
-    has since replied again is still shown (the deputy's later dissatisfaction is part of the
-    record)."""
-    labels = _reply_labels({row["congress_id"] for row in rows})
+def _replies_of(ids: list[int], rows: list[dict[str, Any]],
+                labels: dict[tuple[int, str], str]) -> dict[int, list[PublicReply]]:
+    """The public replies of lead and separate units in the order given; a first reply stays
+    beside the one that followed the deputy's dissatisfaction (both are part of the record)."""
     congress_of = {row["pk"]: row["congress_id"] for row in rows}
     found: dict[int, list[PublicReply]] = defaultdict(list)
     replies = (Reply.objects.filter(assignment__suggestion_id__in=ids, is_public=True,
@@ -176,21 +176,17 @@ def _replies_of(ids: list[int], rows: list[dict[str, Any]]) -> dict[int, list[Pu
     return found
 
 
-def _setting_labels(congress_ids: set[int], key: str) -> dict[tuple[int, str], str]:
-    labels = {}
+def _labels(congress_ids: set[int]) -> tuple[dict[tuple[int, str], str], ...]:
+    """The labels of the suggestion categories and of the reply categories, by (congress id,
+    code)."""
+    categories, replies = {}, {}
     today = timezone.localdate()
     for congress in Congress.objects.filter(pk__in=congress_ids):
-        for item in setting_value(congress=congress, key=key, on=today):
-            labels[(congress.pk, item["code"])] = str(item.get("label") or item["code"])
-    return labels
-
-
-def _category_labels(congress_ids: set[int]) -> dict[tuple[int, str], str]:
-    return _setting_labels(congress_ids, "suggestions.categories")
-
-
-def _reply_labels(congress_ids: set[int]) -> dict[tuple[int, str], str]:
-    return _setting_labels(congress_ids, "suggestions.reply_categories")
+        for key, labels in (("suggestions.categories", categories),
+                            ("suggestions.reply_categories", replies)):
+            for item in setting_value(congress=congress, key=key, on=today):
+                labels[(congress.pk, item["code"])] = str(item.get("label") or item["code"])
+    return categories, replies
 
 
 def public_choices(*, congress: int | None = None) -> dict[str, list[tuple[Any, str]]]:

@@ -49,7 +49,7 @@ class Term:
         self.term = world.terms["pingfang"]
         self.session = PlenarySession.objects.get(term=self.term, number=1)
         self.office = world.users["office_staff"]
-        self.number = 0
+        self.number = Suggestion.objects.count()
 
     def suggestion(self, deputy: str, status: str, *, year: int = 2022, session: bool = False,
                    category: str = "urban", kind: str = Suggestion.Kind.SUGGESTION,

@@ -82,8 +82,9 @@ class StatsForm(forms.Form):
         self.fields["term"].choices = [(str(t.pk), str(t)) for t in self.terms] + [
             (ALL, _("全部届次"))]
         self.fields["term"].initial = str(self.default_term.pk) if self.default_term else ALL
-        years = sorted({s.start_date.year for s in self.sessions} | {timezone.localdate().year},
-                       reverse=True)
+        today = timezone.localdate().year
+        first = min([t.start_date.year for t in self.terms] or [today])
+        years = range(today, max(first, today - 30) - 1, -1)
         self.fields["year"].choices = [("", _("全部年度"))] + [(y, str(y)) for y in years]
         self.fields["session"].choices = [("", _("全部（大会期间和闭会期间）")),
                                           (INTERIM, _("闭会期间"))] + [

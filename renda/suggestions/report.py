@@ -103,9 +103,10 @@ def definitions_of(d: Definitions) -> list[Definition]:
             "交办件数：已交办承办单位、未撤回的建议；办结件数：其中状态为“%(statuses)s”的。承办单位的"
             "办结率按其承办（%(roles)s）的件次计。") % {
             "statuses": d.labels(d.concluded_statuses, Suggestion.Status), "roles": roles}),
-        Definition(_("按时办结率"), _("按时答复件数 ÷ 交办件数"), _(
-            "每个%(roles)s单位都在期限内书面答复的建议；期限为答复期限、重新办理的期限；%(extension)s。"
-            "尚未答复的计入分母、不计入分子。") % {"roles": roles, "extension": extension}),
+        Definition(_("按时办结率"), _("按时答复件数 ÷（交办件数 − 尚未到期件数）"), _(
+            "按时答复：每个%(roles)s单位都在期限内书面答复；期限为答复期限或重新办理的期限；"
+            "%(extension)s。有单位超期答复或超期未答复的，计入分母、不计入分子；尚未答复、期限也未到"
+            "的，暂不计入（另列“尚未到期”件数）。") % {"roles": roles, "extension": extension}),
         Definition(_("解决率"), _("%(solved)s答复件次 ÷ 答复件次") % {"solved": solved}, _(
             "答复件次：每个%(roles)s单位的最后一次答复（不满意后重新办理的，以重新办理后的答复为准）。"
             "另列“含计划解决”：（%(solved)s + %(planned)s）÷ 答复件次。") % {

@@ -10,7 +10,9 @@ No official formulas exist, so every choice below is the congress's setting
 - 按时办结率 on time: of the assigned suggestions, those whose every answering unit (roles in
   `answering_roles`, default lead and separate; re-assigned units left out) has replied within
   the deadline in force for it: the reply deadline, an approved extension (unless
-  `on_time_includes_extension` is false) or the re-handling deadline.
+  `on_time_includes_extension` is false) or the re-handling deadline. A suggestion that no
+  unit has answered late and that still waits for a reply within its deadline is left out of
+  the denominator (shown as "not due yet"), as the opinions' response rate does.
 - 解决率 solved: of the replies, those in a category marked `solved` in the reply categories
   (A by default); also those `solved` or `promise` (A + B, the national "解决或计划逐步解决").
 - 满意率 satisfaction: of the lead deputy's evaluations, those among `satisfied_ratings`
@@ -208,6 +210,7 @@ class Figures:
     concluded: int = 0
     completion: Ratio = Ratio()
     on_time: Ratio = Ratio()
+    on_time_pending: int = 0  # not replied, deadline not passed: left out of on_time
     replies: int = 0
     solved: Ratio = Ratio()
     solved_or_planned: Ratio = Ratio()
@@ -232,7 +235,8 @@ class Figures:
             registered=get("registered") if basis == "suggestion" else None,
             assigned=get("assigned"), replied=get("replied"), concluded=get("concluded"),
             completion=Ratio(get("concluded"), get("assigned")),
-            on_time=Ratio(get("on_time"), get("assigned")),
+            on_time=Ratio(get("on_time"), get("on_time") + get("late")),
+            on_time_pending=get("assigned") - get("on_time") - get("late"),
             replies=replies, solved=Ratio(get("solved"), replies),
             solved_or_planned=Ratio(get("solved_or_planned"), replies),
             face_to_face=Ratio(get("face"), replies),
@@ -250,6 +254,16 @@ def _on_time(d: Definitions, prefix: str = "") -> Q:
     return q
 
 
+def _late(d: Definitions, now: datetime.datetime, prefix: str = "") -> Q:
+    """An assignment replied after its deadline (or, where extensions do not count, after an
+    extension), or not replied in its current round with the deadline past."""
+    replied = Q(**{f"{prefix}status": A.REPLIED})
+    late = replied & Q(**{f"{prefix}replied_at__gt": F(f"{prefix}due_at")})
+    if not d.on_time_includes_extension:
+        late |= replied & Q(**{f"{prefix}extension_used": True})
+    return late | (~replied & Q(**{f"{prefix}due_at__lt": now}))
+
+
 def _answering(d: Definitions, prefix: str = "") -> Q:
     return (Q(**{f"{prefix}role__in": d.answering_roles})
             & ~Q(**{f"{prefix}status": A.CANCELLED}))
@@ -258,10 +272,11 @@ def _answering(d: Definitions, prefix: str = "") -> Q:
 ASSIGNED = Q(assigned_at__isnull=False)
 
 
-def _suggestion_counts(d: Definitions) -> dict[str, Any]:
+def _suggestion_counts(d: Definitions, now: datetime.datetime) -> dict[str, Any]:
     answering = Assignment.objects.filter(_answering(d), suggestion=OuterRef("pk"))
     on_time = ASSIGNED & Exists(answering) & ~Exists(answering.exclude(_on_time(d)))
     return {
+        "late": Count("pk", filter=ASSIGNED & Exists(answering.filter(_late(d, now)))),
         "received": Count("pk", filter=Q(submitted_at__isnull=False)),
         "registered": Count("pk", filter=Q(registered_at__isnull=False)),
         "assigned": Count("pk", filter=ASSIGNED),
@@ -271,8 +286,9 @@ def _suggestion_counts(d: Definitions) -> dict[str, Any]:
     }
 
 
-def _assignment_counts(d: Definitions) -> dict[str, Any]:
+def _assignment_counts(d: Definitions, now: datetime.datetime) -> dict[str, Any]:
     return {
+        "late": Count("pk", filter=_late(d, now)),
         "assigned": Count("pk"),
         "replied": Count("pk", filter=Q(status=A.REPLIED)),
         "concluded": Count("pk", filter=Q(suggestion__status__in=d.concluded_statuses)),
@@ -375,17 +391,18 @@ def _fields(table: str, group: str | None) -> list[str]:
     return [f"{prefix}{name}" for name in names]
 
 
-def grouped_counts(sel: Selection, r: Restriction, d: Definitions,
-                   group: str | None) -> dict[Any, dict[str, int]]:
+def grouped_counts(sel: Selection, r: Restriction, d: Definitions, group: str | None,
+                   now: datetime.datetime | None = None) -> dict[Any, dict[str, int]]:
     """The raw counts of every row of `group` (None: one row, the total), keyed by the row's
-    key tuple; three or four queries whatever the number of suggestions."""
+    key tuple; three queries whatever the number of suggestions."""
+    now = now or timezone.now()
     basis = "assignment" if group == "unit" else r.basis
     if basis == "assignment":
         parts = [_grouped(counted_assignments(sel, r, d), _fields("assignment", group),
-                          _assignment_counts(d))]
+                          _assignment_counts(d, now))]
     else:
         parts = [_grouped(counted_suggestions(sel, r), _fields("suggestion", group),
-                          _suggestion_counts(d))]
+                          _suggestion_counts(d, now))]
     parts.append(_grouped(counted_replies(sel, r, d), _fields("reply", group), _reply_counts(d)))
     parts.append(_grouped(counted_evaluations(sel, r, d), _fields("evaluation", group),
                           _evaluation_counts(d)))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.test import TestCase
+from django.utils import timezone
 
 from renda.core.deadlines import local_zone
 from renda.directory.models import CongressSetting, PlenarySession
@@ -205,7 +206,8 @@ class TestTotals(StatsTestCase):
         """办结率 = concluded ÷ assigned = 4/5 = 80.0%.
         按时办结率: S1 (3-01 ≤ 4-20), S3 (its round-2 reply 4-25 ≤ the re-handling deadline
         5-10; the assisting health does not answer), S7 (within its extension); not S2 (5-10 >
-        4-20) nor S4 (health has not replied) = 3/5 = 60.0%."""
+        4-20) nor S4 (health has not replied by 9-01) = 3/5 = 60.0%; nothing is left out as
+        not due yet, every deadline having passed."""
         totals = self.report().totals
         self.assertEqual(totals.completion, Ratio(4, 5))
         self.assertEqual(totals.completion.percent, "80.0%")
@@ -257,6 +259,20 @@ class TestTotals(StatsTestCase):
         interim = self.report(interim=True).totals
         self.assertEqual((interim.received, interim.registered, interim.assigned,
                           interim.concluded), (4, 3, 2, 1))
+
+    def test_what_is_not_due_yet_is_left_out_of_on_time(self):
+        """A suggestion assigned today, due in three months, not yet replied: assigned 6, but
+        on time still 3/5, with 1 not due yet; for housing 4/4 and 1 not due yet."""
+        t = Term(self.world)
+        today = timezone.localdate()
+        fresh = t.suggestion("zhao", S.ASSIGNED, year=2022, assigned="2022-06-03")
+        t.assign(fresh, "housing", status=A.ACKNOWLEDGED,
+                 due=(today + datetime.timedelta(days=90)).isoformat())
+        report = self.report()
+        self.assertEqual((report.totals.assigned, report.totals.on_time,
+                          report.totals.on_time_pending), (6, Ratio(3, 5), 1))
+        housing = self.row(report.units, self.world.units["housing"])
+        self.assertEqual((housing.on_time, housing.on_time_pending), (Ratio(4, 4), 1))
 
     def test_motions_are_counted_apart(self):
         """M1 is the only motion: received and registered, not assigned."""

@@ -28,6 +28,10 @@ class Command(BaseCommand):
             for label, number in counts():
                 self.stdout.write(f"  {label}: {number}")
             self._opinions()
+            if apps.is_installed("renda.suggestions"):  # deputies' suggestions, on top of both
+                from renda.suggestions.demo import seed_suggestions
+
+                seed_suggestions(stdout=self.stdout, today=timezone.localdate())
         self._accounts()
 
     def _opinions(self) -> None:

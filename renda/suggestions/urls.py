@@ -2,8 +2,15 @@
 
 from django.urls import path  # noqa: F401
 
-from renda.suggestions.views import drafting, evaluation, handling, review, supervision
-from renda.suggestions.views import public, stats
+from renda.suggestions.views import (
+    drafting,
+    evaluation,
+    handling,
+    public,
+    review,
+    stats,
+    supervision,
+)
 
 app_name = "suggestions"
 

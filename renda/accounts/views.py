@@ -92,6 +92,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "supervise": has_perm(user, "suggestions.supervise_suggestion"),
             "ledger": has_perm(user, "suggestions.view_commitment"),
             "reviews": has_perm(user, "suggestions.view_thirdpartyreview"),
+            "stats": has_perm(user, "suggestions.view_suggestion"),
+            "ledger_import": has_perm(user, "suggestions.review_suggestion"),
         },
     }
     return render(request, "accounts/home.html", context)

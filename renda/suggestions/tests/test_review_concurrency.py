@@ -3,6 +3,7 @@ twice at once gets one number. Real concurrent transactions need PostgreSQL's ro
 SQLite (one writer at a time) the test is skipped."""
 
 import threading
+import time
 import unittest
 
 from django.db import connection
@@ -45,6 +46,17 @@ class ConcurrentRegistrationTest(TransactionTestCase):
     def setUp(self):
         self.world = build_world()
         self.office = self.world.users["office_staff"]
+
+    def tearDown(self):
+        # A closed connection's server process exits a moment later; the test database can
+        # only be dropped once the threads' sessions are gone.
+        with connection.cursor() as cursor:
+            for _ in range(50):
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                               "current_database() AND pid <> pg_backend_pid()")
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.1)
 
     def submitted(self, count: int) -> list[Suggestion]:
         wang = self.world.users["deputy"]

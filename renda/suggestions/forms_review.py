@@ -99,6 +99,8 @@ class BulkForm(forms.Form):
 
     scope = forms.ChoiceField(choices=[("selected", "selected"), ("filtered", "filtered")])
     ids = IdsField(required=False)
+    # How many rows the page showed for `filtered`; a different count refuses the run.
+    expected = forms.IntegerField(required=False, min_value=0)
     note = _note(_("审查意见（选填）"))
 
     def clean(self) -> dict[str, Any]:

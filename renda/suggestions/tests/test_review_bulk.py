@@ -91,11 +91,23 @@ class BulkPageTest(SuggestionTestCase):
         self.submitted(title="交通建议", category="transport")
         urban = [self.submitted() for _ in range(2)]
         response = self.client.post(reverse("suggestions:review_bulk"), {
-            "scope": "filtered", "category": "urban", "session": "", "kind": "", "deputy": ""})
+            "scope": "filtered", "category": "urban", "session": "", "kind": "", "deputy": "",
+            "expected": "2"})
         self.assertContains(response, "共选择 2 件：2 件已立案，0 件未能立案。")
         self.assertEqual(
             set(Suggestion.objects.filter(status=S.REGISTERED).values_list("pk", flat=True)),
             {s.pk for s in urban})
+
+    def test_all_filtered_refuses_when_the_list_changed_or_the_filters_are_odd(self):
+        self.submitted()
+        url = reverse("suggestions:review_bulk")
+        cases = [({"expected": "2"}, "待审查的建议有变化（现有 1 件）"),
+                 ({"session": "abc"}, "筛选条件无效"), ({"kind": "decree"}, "筛选条件无效")]
+        for change, message in cases:
+            with self.subTest(change=change):
+                response = self.client.post(url, {"scope": "filtered", **change}, follow=True)
+                self.assertContains(response, message)
+        self.assertFalse(Suggestion.objects.filter(status=S.REGISTERED).exists())
 
     def test_nothing_ticked_or_odd_ids_say_so_and_register_nothing(self):
         self.submitted()

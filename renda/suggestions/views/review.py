@@ -73,16 +73,32 @@ def bulk_register(request: HttpRequest) -> HttpResponse:
             messages.error(request, error)
         return redirect("suggestions:review_queue")
     data = form.cleaned_data
+    ids = data["ids"]
     if data["scope"] == "filtered":
-        filters = _filter_form(request, request.POST).filters()
-        ids = list(selectors.review_queue(user=request.user, **filters)
-                   .values_list("pk", flat=True))
-    else:
-        ids = data["ids"]
+        ids = _filtered_ids(request, expected=data["expected"])
+        if ids is None:
+            return redirect("suggestions:review_queue")
     result = services.suggestion_register_bulk(actor=request.user, suggestion_ids=ids,
                                                note=data["note"])
     return render(request, "suggestions/review/bulk_result.html",
                   {"result": result, "asked": len(ids)})
+
+
+def _filtered_ids(request: HttpRequest, *, expected: int | None) -> list[int] | None:
+    """Everything the posted filters find; None (with a message) when the filters are not
+    valid or the list changed since the page showed its count: "all" must mean what the
+    clerk saw."""
+    filters = _filter_form(request, request.POST)
+    if not filters.is_valid():
+        messages.error(request, _("筛选条件无效，请重新筛选"))
+        return None
+    ids = list(selectors.review_queue(user=request.user, **filters.filters())
+               .values_list("pk", flat=True))
+    if expected is not None and len(ids) != expected:
+        messages.error(request, _("待审查的建议有变化（现有 %(count)d 件），请核对后重新操作")
+                       % {"count": len(ids)})
+        return None
+    return ids
 
 
 @login_required

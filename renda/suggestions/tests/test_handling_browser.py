@@ -5,6 +5,7 @@ reply letter as a PDF with the Chinese font embedded."""
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -102,7 +103,7 @@ def unit_handles(browser, base: str, title: str) -> bytes:
     submit(page, form, "答复")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载答复函（PDF）").click()
-    body = open(download.value.path(), "rb").read()  # noqa: SIM115
+    body = Path(download.value.path()).read_bytes()
     assert fits_the_screen(page)
     assert page.refused == []
     page.context.close()

@@ -55,6 +55,17 @@ class AccessTest(ViewsTestCase):
                 self.as_(user)
                 self.assertEqual(self.client.get(url).status_code, status)
 
+    def test_the_workbench_links_by_role(self):
+        home = reverse("accounts:home")
+        for user, present, absent in ((self.office, QUEUE, INBOX), (self.handler, INBOX, QUEUE),
+                                      (self.world.users["deputy"], None, QUEUE)):
+            with self.subTest(user=user.username):
+                self.as_(user)
+                page = self.client.get(home)
+                if present:
+                    self.assertContains(page, f'href="{present}"')
+                self.assertNotContains(page, f'href="{absent}"')
+
     def test_pages_outside_the_scope_are_404(self):
         suggestion = self.assigned()
         lead, assisting = self.assignment(suggestion), self.assignment(suggestion, "health")
@@ -78,6 +89,18 @@ class OfficeTest(ViewsTestCase):
         self.assertContains(response, "须于 2026-10-13 前交办")
         self.as_(self.world.outsider)
         self.assertNotContains(self.client.get(QUEUE), suggestion.title)
+
+    def test_the_queue_costs_the_same_queries_for_one_row_or_four(self):
+        self.registered()
+        self.as_(self.office)
+        self.client.get(QUEUE)  # warm the session and the content types
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(QUEUE)
+        for _ in range(3):
+            self.registered()
+        with self.assertNumQueries(len(one)):
+            response = self.client.get(QUEUE)
+        self.assertEqual(len(response.context["page_obj"].object_list), 4)
 
     def test_the_office_assigns_a_lead_and_an_assisting_unit(self):
         suggestion = self.registered()

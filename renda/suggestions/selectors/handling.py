@@ -67,15 +67,15 @@ class InterimTiming:
 def interim_assign_deadline(*, suggestion: Suggestion, calendar: WorkingCalendar | None = None,
                             rule: DeadlineRule | None = None) -> datetime.date | None:
     """The last day to assign a closed-period suggestion, counted from its receipt (its
-    submission, else its registration); None for session suggestions. May raise
-    `CalendarNotCovered`."""
+    submission, else its registration) by the rule in force today, as the queue shows it;
+    None for session suggestions. May raise `CalendarNotCovered`."""
     received = suggestion.submitted_at or suggestion.registered_at
     if suggestion.series != Suggestion.Series.INTERIM or received is None:
         return None
     if rule is None:
         rule = DeadlineRule.parse(setting_value(
             congress=suggestion.congress, key="suggestions.interim_assign_within",
-            on=local_date(received)))
+            on=local_date(timezone.now())))
     return due_date(local_date(received), rule, calendar=calendar)
 
 

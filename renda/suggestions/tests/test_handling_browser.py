@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from renda.directory.testing import PASSWORD, build_world
+from renda.directory.tests.test_accessibility import AXE, BLOCKING, audit, format_violations
 from renda.opinions.tests.test_public_browser import CHROMIUM_ARGS, PHONE_SCREEN
 from renda.suggestions.models import Assignment, Commitment, Suggestion
 from renda.suggestions.tests.factories import registered_suggestion, unit_user
@@ -34,8 +35,9 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def sign_in(browser, base: str, username: str):
-    page = browser.new_context(locale="zh-CN", accept_downloads=True, **PHONE_SCREEN).new_page()
+def sign_in(browser, base: str, username: str, **options):
+    page = browser.new_context(locale="zh-CN", accept_downloads=True, **PHONE_SCREEN,
+                               **options).new_page()
     refused = []
     page.on("console", lambda msg: refused.append(msg.text)
             if "Content Security Policy" in msg.text else None)
@@ -110,6 +112,21 @@ def unit_handles(browser, base: str, title: str) -> bytes:
     return body
 
 
+def axe_finds_nothing_serious(browser, base: str, username: str, paths: list[str]) -> None:
+    """axe runs in a context that lets its injected script through the CSP."""
+    if not AXE.is_file():
+        return
+    page = sign_in(browser, base, username, bypass_csp=True)
+    for path in paths:
+        page.goto(f"{base}{path}")
+        for summary in page.locator("details.action-form > summary").all():
+            summary.click()  # the forms folded away are checked too
+        serious = [v for v in audit(page, AXE.read_text(encoding="utf-8"))
+                   if v["kind"] == "violation" and v["impact"] in BLOCKING]
+        assert not serious, format_violations(serious)
+    page.context.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_office_assigns_and_the_unit_replies_on_a_phone(live_server, browser):
     world = build_world()
@@ -122,11 +139,19 @@ def test_the_office_assigns_and_the_unit_replies_on_a_phone(live_server, browser
 
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.REPLIED
+    other = registered_suggestion(world, title="关于增设兴建街道社区卫生服务站的建议")
+    axe_finds_nothing_serious(browser, base, "office", [
+        "/suggestions/assign/", f"/suggestions/assign/{other.pk}/",
+        f"/suggestions/assign/{suggestion.pk}/"])
     lead = suggestion.assignments.get(role=Assignment.Role.LEAD)
     assert (lead.unit, lead.status) == (world.units["housing"], Assignment.Status.REPLIED)
     assert suggestion.assignments.get(role=Assignment.Role.ASSISTING).unit == world.units["health"]
     assert Commitment.objects.get().reply.assignment == lead
     assert lead.contacts.get().method == "face_to_face"
+    assisting = suggestion.assignments.get(role=Assignment.Role.ASSISTING)
+    axe_finds_nothing_serious(browser, base, "handler", [
+        "/suggestions/unit/?show=all", f"/suggestions/unit/{lead.pk}/"])
+    axe_finds_nothing_serious(browser, base, "health", [f"/suggestions/unit/{assisting.pk}/"])
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = text.replace(" ", "").replace("\n", "")
     for expected in ("平房区住房和城乡建设局", "王建国代表：", "签发人：刘建华", "联系人：张科长",

@@ -218,14 +218,16 @@ def stats_workbook(*, actor: Any, scope: StatScope, selection: Selection,
     restriction = scope.restriction
     heading = _("%(congress)s 代表建议统计") % {"congress": scope.congress}
     base = suggestion_stats(selection=selection, restriction=restriction, ranking=ranking,
-                            with_units=scope.mode != "deputy")
+                            group=scope.groups[0])
     workbook = openpyxl.Workbook()
     _notes_sheet(workbook, heading, base)
     _totals_sheet(workbook, heading, base.totals)
     for group in scope.groups:
-        rows = base.units if group == "unit" else suggestion_stats(
-            selection=selection, restriction=restriction, group=group, with_units=False,
-            definitions=base.definitions).rows
+        if group == base.group:
+            rows = base.units or base.rows
+        else:
+            rows = suggestion_stats(selection=selection, restriction=restriction, group=group,
+                                    definitions=base.definitions).rows
         _group_sheet(workbook, group, rows, heading)
     _chart_sheets(workbook, heading, base)
     buffer = io.BytesIO()
@@ -241,17 +243,19 @@ def stats_workbook(*, actor: Any, scope: StatScope, selection: Selection,
 def annual_report_context(*, congress: Congress, year: int) -> dict[str, Any]:
     selection = Selection(congress=congress, year=year)
     restriction = Restriction()
-    report = suggestion_stats(selection=selection, restriction=restriction, group="session")
+    report = suggestion_stats(selection=selection, restriction=restriction, group="unit")
+    sessions = suggestion_stats(selection=selection, restriction=restriction, group="session",
+                                definitions=report.definitions).rows
     motions = suggestion_stats(selection=Selection(congress=congress, year=year,
                                                    kind=Suggestion.Kind.MOTION),
-                               restriction=restriction, with_units=False,
+                               restriction=restriction, group="year",
                                definitions=report.definitions).totals
     charts = {chart.key: chart for chart in report.charts}
     return {
         "congress": congress, "year": year, "report": report, "totals": report.totals,
         "counts": counts_of(report.totals), "rates": rates_of(report.totals),
         "definitions": definitions_of(report.definitions), "units": report.units,
-        "sessions": report.rows, "categories": charts["category"],
+        "sessions": sessions, "categories": charts["category"],
         "reply_categories": charts["reply_category"], "motions": motions,
         "generated": timezone.localtime(timezone.now(), local_zone()),
     }

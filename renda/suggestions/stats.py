@@ -7,30 +7,33 @@ No official formulas exist, so every choice below is the congress's setting
 - 办结率 completion: concluded suggestions ÷ assigned suggestions. "Assigned" is a suggestion
   given to units (`assigned_at` set) and not withdrawn; "concluded" one whose status is among
   `concluded_statuses` (default: closed, 已办结).
-- 按时办结率 on time: of the assigned suggestions, those whose every answering unit (roles in
-  `answering_roles`, default lead and separate; re-assigned units left out) has replied within
-  the deadline in force for it: the reply deadline, an approved extension (unless
-  `on_time_includes_extension` is false) or the re-handling deadline. A suggestion that no
-  unit has answered late and that still waits for a reply within its deadline is left out of
+- 按时办结率 on time, counted per unit's part (件次: a suggestion answered separately by two
+  units counts twice): the parts of answering units (roles in `answering_roles`, default lead
+  and separate; re-assigned units left out) replied within the deadline in force: the reply
+  deadline, an approved extension (unless `on_time_includes_extension` is false) or the
+  re-handling deadline. A part not replied yet whose deadline has not passed is left out of
   the denominator (shown as "not due yet"), as the opinions' response rate does.
-- 解决率 solved: of the replies, those in a category marked `solved` in the reply categories
-  (A by default); also those `solved` or `promise` (A + B, the national "解决或计划逐步解决").
+- 解决率 solved: of the replies in force, those in a category marked `solved` in the reply
+  categories (A by default); also those `solved` or `promise` (A + B, the national
+  "解决或计划逐步解决").
 - 满意率 satisfaction: of the lead deputy's evaluations, those among `satisfied_ratings`
   (满意 + 基本满意 by default); also 满意 alone. Three sets: the first evaluation (of the
-  first-round reply), the final one (of the latest reply, after any re-handling) and the
+  first-round reply), the final one (of the reply in force, after any re-handling) and the
   follow-up evaluation at year end (二次评价).
-- 见面沟通率 face to face: of the replies, those the unit gave after a contact of a method in
-  `face_to_face_methods` (dated on or before the day of the reply).
-- 落实率 implemented: of the replies, the `solved` ones plus the `promise` ones whose commitment
-  is fulfilled (when `implemented_counts_fulfilled`).
+- 见面沟通率 face to face: of the replies in force, those the unit gave after a contact of a
+  method in `face_to_face_methods` (dated on or before the day of the reply).
+- 落实率 implemented: of the replies in force, the `solved` ones plus the `promise` ones whose
+  commitment is fulfilled (when `implemented_counts_fulfilled`).
 
-"Replies" are the latest reply of each answering unit (a second-round reply replaces the
-first), so the per-unit rows add up to the totals. A handling unit's own completion and on-time
-rates count its assignments rather than suggestions (a suggestion answered separately by two
-units counts once for each), which is also the basis of every figure a unit reads of itself.
+"The reply in force" is each answering unit's reply of its current round: a second-round reply
+replaces the first, and a unit re-handling after a dissatisfied evaluation has none until it
+answers again. A handling unit's own rows count its assignments rather than suggestions, which
+is also the basis of every figure a unit reads of itself. Every assignment, reply and
+evaluation belongs to one unit, and every suggestion to one deputy, term, session and year: any
+table's rows add up to the totals.
 
-Every figure comes from a few aggregate queries (conditional counts grouped by the row's key);
-nothing is computed per suggestion in Python.
+Every figure comes from a few aggregate queries (conditional counts grouped by the row's key;
+the contact check as one semi-join); nothing is computed per suggestion in Python.
 """
 
 import dataclasses
@@ -210,7 +213,7 @@ class Figures:
     concluded: int = 0
     completion: Ratio = Ratio()
     on_time: Ratio = Ratio()
-    on_time_pending: int = 0  # not replied, deadline not passed: left out of on_time
+    on_time_pending: int = 0  # parts not replied, deadline not passed: left out of on_time
     replies: int = 0
     solved: Ratio = Ratio()
     solved_or_planned: Ratio = Ratio()
@@ -236,7 +239,7 @@ class Figures:
             assigned=get("assigned"), replied=get("replied"), concluded=get("concluded"),
             completion=Ratio(get("concluded"), get("assigned")),
             on_time=Ratio(get("on_time"), get("on_time") + get("late")),
-            on_time_pending=get("assigned") - get("on_time") - get("late"),
+            on_time_pending=get("parts") - get("on_time") - get("late"),
             replies=replies, solved=Ratio(get("solved"), replies),
             solved_or_planned=Ratio(get("solved_or_planned"), replies),
             face_to_face=Ratio(get("face"), replies),
@@ -270,43 +273,33 @@ def _answering(d: Definitions, prefix: str = "") -> Q:
 
 
 ASSIGNED = Q(assigned_at__isnull=False)
+# The counts of suggestions themselves; a unit's rows count its assignments instead.
+SUGGESTION_COUNTS = ("received", "registered", "assigned", "replied", "concluded")
 
 
-def _suggestion_counts(d: Definitions, now: datetime.datetime) -> dict[str, Any]:
-    answering = Assignment.objects.filter(_answering(d), suggestion=OuterRef("pk"))
-    on_time = ASSIGNED & Exists(answering) & ~Exists(answering.exclude(_on_time(d)))
+def _suggestion_counts(d: Definitions) -> dict[str, Any]:
     return {
-        "late": Count("pk", filter=ASSIGNED & Exists(answering.filter(_late(d, now)))),
         "received": Count("pk", filter=Q(submitted_at__isnull=False)),
         "registered": Count("pk", filter=Q(registered_at__isnull=False)),
         "assigned": Count("pk", filter=ASSIGNED),
         "replied": Count("pk", filter=ASSIGNED & Q(status__in=REPLIED_STATES)),
         "concluded": Count("pk", filter=ASSIGNED & Q(status__in=d.concluded_statuses)),
-        "on_time": Count("pk", filter=on_time),
     }
 
 
-def _assignment_counts(d: Definitions, now: datetime.datetime) -> dict[str, Any]:
-    return {
-        "late": Count("pk", filter=_late(d, now)),
-        "assigned": Count("pk"),
-        "replied": Count("pk", filter=Q(status=A.REPLIED)),
-        "concluded": Count("pk", filter=Q(suggestion__status__in=d.concluded_statuses)),
-        "on_time": Count("pk", filter=_on_time(d)),
-    }
-
-
-def _later_reply() -> Exists:
-    return Exists(Reply.objects.filter(assignment=OuterRef("assignment"),
-                                       round__gt=OuterRef("round")))
+def _assignment_counts(d: Definitions, now: datetime.datetime, basis: str) -> dict[str, Any]:
+    """Each answering unit's part (件次): on time, late, and for a unit's own rows its
+    assignments, replied and concluded."""
+    counts = {"parts": Count("pk"), "on_time": Count("pk", filter=_on_time(d)),
+              "late": Count("pk", filter=_late(d, now))}
+    if basis == "assignment":
+        counts.update(
+            assigned=Count("pk"), replied=Count("pk", filter=Q(status=A.REPLIED)),
+            concluded=Count("pk", filter=Q(suggestion__status__in=d.concluded_statuses)))
+    return counts
 
 
 def _reply_counts(d: Definitions) -> dict[str, Any]:
-    met = Exists(ContactRecord.objects.filter(
-        assignment=OuterRef("assignment"), method__in=d.face_to_face_methods,
-        contacted_on__lte=TruncDate(ExpressionWrapper(OuterRef("created_at"),
-                                                      output_field=DateTimeField()),
-                                    tzinfo=local_zone())))
     implemented = Q(category__in=d.solved_categories)
     if d.implemented_counts_fulfilled:
         implemented |= Q(category__in=d.planned_categories,
@@ -316,16 +309,26 @@ def _reply_counts(d: Definitions) -> dict[str, Any]:
         "solved": Count("pk", filter=Q(category__in=d.solved_categories)),
         "solved_or_planned": Count("pk", filter=Q(
             category__in=d.solved_categories + d.planned_categories)),
-        "face": Count("pk", filter=met),
         "implemented": Count("pk", filter=implemented),
+        **{f"category:{code}": Count("pk", filter=Q(category=code))
+           for code in d.reply_categories},
     }
 
 
+def _met(d: Definitions) -> Exists:
+    """A contact of a face-to-face method on or before the day of the reply. Used in WHERE,
+    where PostgreSQL runs it as one semi-join rather than once per reply."""
+    return Exists(ContactRecord.objects.filter(
+        assignment=OuterRef("assignment"), method__in=d.face_to_face_methods,
+        contacted_on__lte=TruncDate(ExpressionWrapper(OuterRef("created_at"),
+                                                      output_field=DateTimeField()),
+                                    tzinfo=local_zone())))
+
+
 def _evaluation_counts(d: Definitions) -> dict[str, Any]:
-    later = Exists(Reply.objects.filter(assignment=OuterRef("reply__assignment"),
-                                        round__gt=OuterRef("reply__round")))
     initial = Q(kind=Evaluation.Kind.INITIAL)
-    sets = {"first": initial & Q(reply__round=1), "final": initial & ~later,
+    sets = {"first": initial & Q(reply__round=1),
+            "final": initial & Q(reply__round=F("reply__assignment__round")),
             "follow": Q(kind=Evaluation.Kind.FOLLOW_UP)}
     counts = {}
     for name, q in sets.items():
@@ -348,10 +351,10 @@ def counted_assignments(sel: Selection, r: Restriction, d: Definitions) -> Query
 
 
 def counted_replies(sel: Selection, r: Restriction, d: Definitions) -> QuerySet[Reply]:
-    """The latest reply of each answering unit."""
-    return (Reply.objects.filter(sel.q("assignment__suggestion__"), _answering(d, "assignment__"),
-                                 r.q("reply"))
-            .filter(~_later_reply()))
+    """The reply in force of each answering unit: the one of its current round (a unit
+    re-handling after a dissatisfied evaluation has none until it answers again)."""
+    return Reply.objects.filter(sel.q("assignment__suggestion__"), _answering(d, "assignment__"),
+                                r.q("reply"), round=F("assignment__round"))
 
 
 def counted_evaluations(sel: Selection, r: Restriction, d: Definitions) -> QuerySet[Evaluation]:
@@ -394,16 +397,18 @@ def _fields(table: str, group: str | None) -> list[str]:
 def grouped_counts(sel: Selection, r: Restriction, d: Definitions, group: str | None,
                    now: datetime.datetime | None = None) -> dict[Any, dict[str, int]]:
     """The raw counts of every row of `group` (None: one row, the total), keyed by the row's
-    key tuple; three queries whatever the number of suggestions."""
+    key tuple: four queries (five for suggestions), whatever the number of suggestions."""
     now = now or timezone.now()
     basis = "assignment" if group == "unit" else r.basis
-    if basis == "assignment":
-        parts = [_grouped(counted_assignments(sel, r, d), _fields("assignment", group),
-                          _assignment_counts(d, now))]
-    else:
-        parts = [_grouped(counted_suggestions(sel, r), _fields("suggestion", group),
-                          _suggestion_counts(d, now))]
-    parts.append(_grouped(counted_replies(sel, r, d), _fields("reply", group), _reply_counts(d)))
+    parts = [_grouped(counted_assignments(sel, r, d), _fields("assignment", group),
+                      _assignment_counts(d, now, basis))]
+    if basis == "suggestion":
+        parts.append(_grouped(counted_suggestions(sel, r), _fields("suggestion", group),
+                              _suggestion_counts(d)))
+    replies = counted_replies(sel, r, d)
+    parts.append(_grouped(replies, _fields("reply", group), _reply_counts(d)))
+    parts.append(_grouped(replies.filter(_met(d)), _fields("reply", group),
+                          {"face": Count("pk")}))
     parts.append(_grouped(counted_evaluations(sel, r, d), _fields("evaluation", group),
                           _evaluation_counts(d)))
     merged: dict[Any, dict[str, int]] = {}
@@ -553,32 +558,43 @@ def _sort_rows(group: str, rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.label, str(r.key)))
 
 
-def group_rows(sel: Selection, r: Restriction, d: Definitions, group: str) -> list[Row]:
-    counts = grouped_counts(sel, r, d, group)
+def group_rows(sel: Selection, r: Restriction, d: Definitions, group: str,
+               now: datetime.datetime | None = None) -> list[Row]:
+    counts = grouped_counts(sel, r, d, group, now)
     basis = "assignment" if group == "unit" else r.basis
     rows = _labelled(group, counts, basis, _objects(group, counts))
     return _sort_rows(group, rows)
 
 
-def category_chart(sel: Selection, r: Restriction, d: Definitions) -> Chart:
-    """Registered suggestions (a unit: its assignments) by the suggestion's category."""
+def _categories(sel: Selection, r: Restriction, d: Definitions,
+                with_counts: bool) -> tuple[Chart, dict[str, int]]:
+    """Registered suggestions by category (a unit: its assignments by the suggestion's
+    category); with `with_counts`, the suggestions' own counts summed over the categories, in
+    the same query."""
     if r.basis == "assignment":
-        qs, field = counted_assignments(sel, r, d), "suggestion__category"
-    else:
-        qs, field = counted_suggestions(sel, r).filter(registered_at__isnull=False), "category"
-    counts = dict(qs.order_by().values_list(field).annotate(n=Count("pk")))
-    rows = [(d.categories.get(code, code), n) for code, n in
-            sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))]
-    return Chart("category", _("按建议分类"), _("分类"), rows)
-
-
-def reply_category_chart(sel: Selection, r: Restriction, d: Definitions) -> Chart:
-    counts = dict(counted_replies(sel, r, d).order_by().values_list("category")
+        by = dict(counted_assignments(sel, r, d).order_by().values_list("suggestion__category")
                   .annotate(n=Count("pk")))
-    known = [(label, counts.pop(code)) for code, label in d.reply_categories.items()
-             if code in counts]
-    return Chart("reply_category", _("按答复分类"), _("答复分类"),
-                 known + sorted(counts.items()))
+        counts: dict[str, int] = {}
+    else:
+        extra = _suggestion_counts(d) if with_counts else {
+            "registered": Count("pk", filter=Q(registered_at__isnull=False))}
+        grouped = _grouped(counted_suggestions(sel, r), ["category"], extra)
+        by = {key[0]: c["registered"] for key, c in grouped.items()}
+        counts = add_counts(grouped.values()) if with_counts else {}
+    rows = [(d.categories.get(code, code), n) for code, n in
+            sorted(by.items(), key=lambda pair: (-pair[1], pair[0])) if n]
+    return Chart("category", _("按建议分类"), _("分类"), rows), counts
+
+
+def reply_category_chart(counts: dict[str, int], d: Definitions) -> Chart:
+    """The replies in force by reply category, from the counts of the rows."""
+    rows = [(label, counts.get(f"category:{code}", 0)) for code, label in
+            d.reply_categories.items()]
+    known = sum(n for _label, n in rows)
+    rows = [(label, n) for label, n in rows if n]
+    if counts.get("replies", 0) > known:
+        rows.append((_("其他"), counts["replies"] - known))
+    return Chart("reply_category", _("按答复分类"), _("答复分类"), rows)
 
 
 def ranking_chart(units: list[Row], metric: str) -> Chart:
@@ -589,25 +605,30 @@ def ranking_chart(units: list[Row], metric: str) -> Chart:
                  _("承办单位"), rows, percent=True)
 
 
-def suggestion_stats(*, selection: Selection, restriction: Restriction, group: str = "",
-                     ranking: str = "completion", with_units: bool = True,
-                     definitions: Definitions | None = None) -> Report:
-    """The totals, the rows of `group` ("" for none), the units ranked by `ranking` (when
-    `with_units`) and the charts."""
+def suggestion_stats(*, selection: Selection, restriction: Restriction, group: str = "unit",
+                     ranking: str = "completion", definitions: Definitions | None = None,
+                     now: datetime.datetime | None = None) -> Report:
+    """The totals and the rows of `group`: the units ranked by `ranking` (in `units`), or the
+    deputies', terms', sessions' or years' rows (in `rows`); and the charts.
+
+    Every row's figures add up to the totals (each suggestion belongs to one deputy, term,
+    session and year; each assignment, reply and evaluation to one unit), so the totals are the
+    rows' sums, less the suggestions' own counts when the rows are units: about six queries."""
     d = definitions or Definitions.load(selection.congress)
     sel, r = selection, restriction
-    report = Report(selection=sel, definitions=d, basis=r.basis, totals=Figures(),
-                    group=group, ranking=ranking)
-    if group and group != "unit":
-        report.rows = group_rows(sel, r, d, group)
-        # These groups split the selection: the totals are their sums.
-        report.totals = Figures.of(add_counts(row.counts for row in report.rows), r.basis)
+    rows = group_rows(sel, r, d, group, now)
+    counts = add_counts(row.counts for row in rows)
+    units_of_suggestions = group == "unit" and r.basis == "suggestion"
+    category, own = _categories(sel, r, d, with_counts=units_of_suggestions)
+    if units_of_suggestions:
+        counts = {k: v for k, v in counts.items() if k not in SUGGESTION_COUNTS} | own
+    report = Report(selection=sel, definitions=d, basis=r.basis,
+                    totals=Figures.of(counts, r.basis), group=group, ranking=ranking)
+    if group == "unit":
+        report.units = rank_rows(rows, ranking)
     else:
-        report.totals = Figures.of(grouped_counts(sel, r, d, None).get((), {}), r.basis)
-    if with_units or group == "unit":
-        report.units = rank_rows(group_rows(sel, r, d, "unit"), ranking)
-    report.charts = [category_chart(sel, r, d), reply_category_chart(sel, r, d)]
+        report.rows = rows
+    report.charts = [category, reply_category_chart(counts, d)]
     if report.units:
         report.charts.append(ranking_chart(report.units, ranking))
     return report
-

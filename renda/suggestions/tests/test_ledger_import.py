@@ -156,17 +156,20 @@ class TestImport(LedgerTestCase):
         self.assertFalse(Reply.objects.get(assignment__suggestion=private).is_public)
 
     def test_the_figures_read_the_imported_ledger(self):
-        """Assigned: S1, S2, S3, I1, I3, I4 = 6; concluded S1, S2, S3 = 3/6. Final replies:
-        S1 A, S2 B, S3 A, I1 housing D, I3 A, I4 B = 6: solved 3/6, A + B 5/6. Face to face
-        before replying: S1 (2-10), S3 (3-05) and I1, I3, I4 have none = 2/6."""
+        """Assigned: S1, S2, S3, I1, I3, I4 = 6; concluded S1, S2, S3 = 3/6. Replies in force:
+        S1 A, S2 B, S3 A (round 2), I1 housing D, I4 B = 5 (I3 is being re-handled: none in
+        force): solved 2/5, A + B 4/5. Face to face before replying: S1 (2-10), S3 (3-05) =
+        2/5. Final evaluations: S1, S2, S3 = 3/3; first: S1, S2 satisfied, S3 and I3 not =
+        2/4."""
         self.load(TERM)
         totals = suggestion_stats(
             selection=Selection(congress=self.congress, term=self.world.terms["pingfang"]),
             restriction=Restriction()).totals
         self.assertEqual(totals.completion, Ratio(3, 6))
-        self.assertEqual((totals.solved, totals.solved_or_planned), (Ratio(3, 6), Ratio(5, 6)))
-        self.assertEqual(totals.face_to_face, Ratio(2, 6))
-        self.assertEqual(totals.final.satisfied, Ratio(3, 4))  # S1, S2, S3; not I3
+        self.assertEqual((totals.solved, totals.solved_or_planned), (Ratio(2, 5), Ratio(4, 5)))
+        self.assertEqual(totals.face_to_face, Ratio(2, 5))
+        self.assertEqual(totals.final.satisfied, Ratio(3, 3))
+        self.assertEqual(totals.first.satisfied, Ratio(2, 4))
 
     def test_the_same_ledger_twice_changes_nothing(self):
         self.load(TERM)

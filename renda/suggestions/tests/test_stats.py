@@ -186,7 +186,7 @@ class StatsTestCase(TestCase):
     def report(self, *, group: str = "", restriction: Restriction | None = None,
                ranking: str = "completion", **selection) -> stats.Report:
         selection = Selection(congress=self.congress, term=self.term, **selection)
-        return stats.suggestion_stats(selection=selection, group=group, ranking=ranking,
+        return stats.suggestion_stats(selection=selection, group=group or "unit", ranking=ranking,
                                       restriction=restriction or Restriction())
 
     def row(self, rows: list[Row], obj) -> Figures:
@@ -204,18 +204,21 @@ class TestTotals(StatsTestCase):
 
     def test_completion_and_on_time(self):
         """办结率 = concluded ÷ assigned = 4/5 = 80.0%.
-        按时办结率: S1 (3-01 ≤ 4-20), S3 (its round-2 reply 4-25 ≤ the re-handling deadline
-        5-10; the assisting health does not answer), S7 (within its extension); not S2 (5-10 >
-        4-20) nor S4 (health has not replied by 9-01) = 3/5 = 60.0%; nothing is left out as
-        not due yet, every deadline having passed."""
+        按时办结率 counts the answering units' parts (件次): S1 housing (3-01 ≤ 4-20), S3
+        housing (its round-2 reply 4-25 ≤ the re-handling deadline 5-10), S4 housing (8-01 ≤
+        9-01), S7 housing (within its extension) on time; S2 health (5-10 > 4-20) and S4 health
+        (no reply by 9-01) late; the cancelled district government and the assisting health
+        do not count = 4/6 = 66.7%. Nothing is left out as not due yet: every deadline has
+        passed."""
         totals = self.report().totals
         self.assertEqual(totals.completion, Ratio(4, 5))
         self.assertEqual(totals.completion.percent, "80.0%")
-        self.assertEqual(totals.on_time, Ratio(3, 5))
-        self.assertEqual(totals.on_time.percent, "60.0%")
+        self.assertEqual(totals.on_time, Ratio(4, 6))
+        self.assertEqual(totals.on_time.percent, "66.7%")
+        self.assertEqual(totals.on_time_pending, 0)
 
     def test_solved_face_to_face_and_implemented(self):
-        """Replies: the latest of each answering unit: S1 A, S2 B, S3 A (round 2 replaces C),
+        """Replies in force, one per answering unit: S1 A, S2 B, S3 A (round 2 replaces C),
         S4 housing D, S7 A = 5 (health has not replied to S4; the cancelled district government
         and the assisting health never reply).
         解决率 A ÷ replies = 3/5 = 60.0%; (A + B) ÷ replies = 4/5 = 80.0%.
@@ -248,7 +251,7 @@ class TestTotals(StatsTestCase):
 
     def test_a_year_a_session_and_the_closed_period(self):
         """2023 holds S7 alone: 1/1 concluded and on time. Session 1 holds S1, S2, S3: 3/3
-        concluded, 2/3 on time (S2 late). The closed period holds S4 to S7: received 4,
+        concluded, 2/3 parts on time (S2 late). The closed period holds S4 to S7: received 4,
         registered 3, assigned 2 (S4, S7), concluded 1 (S7)."""
         year = self.report(year=2023).totals
         self.assertEqual((year.assigned, year.completion, year.on_time),
@@ -261,8 +264,8 @@ class TestTotals(StatsTestCase):
                           interim.concluded), (4, 3, 2, 1))
 
     def test_what_is_not_due_yet_is_left_out_of_on_time(self):
-        """A suggestion assigned today, due in three months, not yet replied: assigned 6, but
-        on time still 3/5, with 1 not due yet; for housing 4/4 and 1 not due yet."""
+        """A suggestion assigned to housing, due in three months, not yet replied: assigned 6,
+        but on time still 4/6, with 1 part not due yet; for housing 4/4 and 1 not due yet."""
         t = Term(self.world)
         today = timezone.localdate()
         fresh = t.suggestion("zhao", S.ASSIGNED, year=2022, assigned="2022-06-03")
@@ -270,7 +273,7 @@ class TestTotals(StatsTestCase):
                  due=(today + datetime.timedelta(days=90)).isoformat())
         report = self.report()
         self.assertEqual((report.totals.assigned, report.totals.on_time,
-                          report.totals.on_time_pending), (6, Ratio(3, 5), 1))
+                          report.totals.on_time_pending), (6, Ratio(4, 6), 1))
         housing = self.row(report.units, self.world.units["housing"])
         self.assertEqual((housing.on_time, housing.on_time_pending), (Ratio(4, 4), 1))
 
@@ -326,13 +329,14 @@ class TestRows(StatsTestCase):
                          [("PF-ZJJ", 1), ("PF-WJJ", 1)])
 
     def test_the_deputies(self):
-        """王建国 leads S1, S2, S7 (S8 withdrawn): 3/3 concluded, 2/3 on time. 李秀英 leads S3,
-        S4: 1/2 and 1/2. 赵志强 leads S5, S6: received 2, registered 1, nothing assigned."""
+        """王建国 leads S1, S2, S7 (S8 withdrawn): 3/3 concluded, 2/3 parts on time. 李秀英 leads
+        S3 and S4: 1/2 concluded; parts S3 housing, S4 housing on time, S4 health late: 2/3.
+        赵志强 leads S5, S6: received 2, registered 1, nothing assigned."""
         rows = self.report(group="deputy").rows
         wang = self.row(rows, self.world.deputies["wang"])
         self.assertEqual((wang.completion, wang.on_time), (Ratio(3, 3), Ratio(2, 3)))
         li = self.row(rows, self.world.deputies["li"])
-        self.assertEqual((li.completion, li.on_time), (Ratio(1, 2), Ratio(1, 2)))
+        self.assertEqual((li.completion, li.on_time), (Ratio(1, 2), Ratio(2, 3)))
         zhao = self.row(rows, self.world.deputies["zhao"])
         self.assertEqual((zhao.received, zhao.registered, zhao.assigned), (2, 1, 0))
         self.assertEqual(zhao.completion.percent, "—")
@@ -372,9 +376,9 @@ class TestDefinitions(StatsTestCase):
                                        effective_from=datetime.date(2020, 1, 1))
 
     def test_an_extension_may_count_as_late(self):
-        """Without extensions on time, S7 is late: 2/5 (S1, S3)."""
+        """Without extensions on time, S7 is late: 3/6 (S1, S3, S4 housing)."""
         self.setting("suggestions.statistics", {"on_time_includes_extension": False})
-        self.assertEqual(self.report().totals.on_time, Ratio(2, 5))
+        self.assertEqual(self.report().totals.on_time, Ratio(3, 6))
 
     def test_the_solved_categories_come_from_the_reply_categories(self):
         """With B also marked solved, 解决率 = (A + B) = 4/5."""

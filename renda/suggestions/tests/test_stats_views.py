@@ -28,7 +28,7 @@ class TestPage(StatsTestCase):
     def test_the_office_reads_the_figures_by_id_with_their_definitions(self):
         response = self.get("office_staff")
         for fragment in ('id="fig-completion-value">80.0%', 'id="fig-completion-count">4/5',
-                         'id="fig-on-time-value">60.0%', 'id="fig-solved-count">3/5',
+                         'id="fig-on-time-value">66.7%', 'id="fig-solved-count">3/5',
                          'id="fig-face-to-face-value">40.0%',
                          'id="fig-final-satisfied-value">100.0%',
                          'id="fig-first-fully-count">2/4', 'id="fig-received-value">7'):
@@ -40,11 +40,14 @@ class TestPage(StatsTestCase):
         self.assertContains(response, reverse("suggestions:annual_report"))
 
     def test_the_groupings_and_the_ranking(self):
-        response = self.get("office_staff", "by=deputy&rank=on_time")
+        response = self.get("office_staff", "by=deputy")
         rows = response.context["report"].rows
         self.assertEqual([r.label for r in rows], ["李秀英", "王建国", "赵志强"])
-        self.assertEqual([r.obj.code for r in response.context["report"].units],
-                         ["PF-ZJJ", "PF-WJJ"])
+        self.assertContains(response, 'id="stats-groups"')
+        self.assertNotContains(response, 'id="stats-units"')
+        response = self.get("office_staff", "rank=on_time")
+        self.assertEqual([(r.obj.code, r.rank) for r in response.context["report"].units],
+                         [("PF-ZJJ", 1), ("PF-WJJ", 2)])
         session = PlenarySession.objects.get(term=self.term, number=1)
         response = self.get("office_staff", f"session={session.pk}&by=year")
         self.assertContains(response, 'id="fig-received-value">3')

@@ -153,7 +153,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         return render(request, "suggestions/stats/page.html", context, status=400)
     result = suggestion_stats(selection=form.selection(scope.congress),
                               restriction=scope.restriction, group=form.group(),
-                              ranking=form.ranking(), with_units=scope.mode != "deputy")
+                              ranking=form.ranking())
     context.update(
         report=result, chart_data=result.chart_data(), group=form.group(),
         counts=report.counts_of(result.totals), rates=report.rates_of(result.totals),

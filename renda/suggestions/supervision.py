@@ -190,11 +190,15 @@ def _remind(rows: list[Assignment], now: datetime.datetime) -> int:
             continue
         count += 1
         suggestion, day = row.suggestion, local_date(row.due_at).isoformat()
-        subject = _("催办：代表建议 %(code)s 将于 %(date)s 到答复期限") % {
-            "code": suggestion.code, "date": day}
-        body = _("%(unit)s：\n\n代表建议 %(code)s“%(title)s”的答复期限为 %(date)s，请按时办理"
-                 "并书面答复代表；确需延期的，请及时申请。") % {
-            "unit": row.unit, "code": suggestion.code, "title": suggestion.title, "date": day}
+        values = {"unit": row.unit, "code": suggestion.code, "title": suggestion.title,
+                  "date": day}
+        subject = _("催办：代表建议 %(code)s 将于 %(date)s 到期") % values
+        if row.role == Assignment.Role.ASSISTING:
+            body = _("%(unit)s：\n\n代表建议 %(code)s“%(title)s”的协办意见期限为 %(date)s，"
+                     "请按时把书面协办意见送主办单位。") % values
+        else:
+            body = _("%(unit)s：\n\n代表建议 %(code)s“%(title)s”的答复期限为 %(date)s，请按时"
+                     "办理并书面答复代表；确需延期的，请及时申请。") % values
         _notify(row, recipients, f"remind-{local_date(row.due_at):%Y%m%d}", subject, body)
     return count
 
@@ -211,10 +215,15 @@ def _escalate(rows: list[Assignment], now: datetime.datetime) -> int:
             continue
         count += 1
         suggestion, day = row.suggestion, local_date(row.due_at).isoformat()
-        subject = _("督办：代表建议 %(code)s 已超过答复期限") % {"code": suggestion.code}
-        body = _("代表建议 %(code)s“%(title)s”交由%(unit)s办理，答复期限 %(date)s 已过，"
-                 "尚未答复，请督办。") % {"code": suggestion.code, "title": suggestion.title,
-                                        "unit": row.unit, "date": day}
+        values = {"code": suggestion.code, "title": suggestion.title, "unit": row.unit,
+                  "role": row.get_role_display(), "date": day}
+        subject = _("督办：代表建议 %(code)s 已超过期限") % values
+        if row.role == Assignment.Role.ASSISTING:
+            body = _("代表建议 %(code)s“%(title)s”的协办单位%(unit)s，协办意见期限 %(date)s "
+                     "已过，尚未送出协办意见，请督办。") % values
+        else:
+            body = _("代表建议 %(code)s“%(title)s”交由%(unit)s办理（%(role)s），答复期限 "
+                     "%(date)s 已过，尚未答复，请督办。") % values
         _notify(row, recipients, f"escalate-{local_date(row.due_at):%Y%m%d}", subject, body)
     return count
 

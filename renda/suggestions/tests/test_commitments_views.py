@@ -61,6 +61,15 @@ class LedgerPageTest(SuggestionTestCase):
         response = self.client.get(LEDGER, {"year": "x\x00", "status": "nope"})
         self.assertEqual(response.context["page_obj"].paginator.count, 2)
 
+    def test_a_title_that_looks_like_a_formula_stays_text(self):
+        with at("2025-04-10 10:00"):
+            replied(self.world, "B", title="=HYPERLINK(\"http://example.com\",\"点击\")")
+        self.client.force_login(self.office)
+        sheet = openpyxl.load_workbook(io.BytesIO(self.client.get(EXPORT).content)).active
+        cell = sheet.cell(row=4, column=2)
+        self.assertEqual((cell.value, cell.data_type),
+                         ('=HYPERLINK("http://example.com","点击")', "s"))
+
     def test_a_unit_sees_its_own(self):
         self.client.force_login(handler_of(self.world, self.world.units["health"]))
         rows = self.client.get(LEDGER).context["page_obj"].object_list

@@ -216,6 +216,23 @@ class ForbiddenTest(EvaluationTestCase):
         self.assertFalse(Event.objects.filter(action="evaluate_reply").exists())
 
 
+class StatesTest(EvaluationTestCase):
+    def test_the_lead_deputy_rates_only_replied_suggestions_and_rates_again_only_closed_ones(self):
+        suggestion = self.replied("A")
+        [reply] = self.replies(suggestion)
+        for status in S.values:
+            Suggestion.objects.filter(pk=suggestion.pk).update(status=status)
+            with self.subTest(status=status):
+                if status != S.REPLIED:
+                    with self.assertRaises(TransitionNotAllowed):
+                        self.rate(reply)
+                if status != S.CLOSED:
+                    with self.assertRaises(TransitionNotAllowed):
+                        reply_evaluate_follow_up(actor=self.deputy, reply_id=reply.pk,
+                                                 rating=R.SATISFIED)
+        self.assertFalse(Evaluation.objects.exists())
+
+
 class FollowUpTest(EvaluationTestCase):
     def follow_up(self, reply, rating=R.SATISFIED, actor=None):
         return reply_evaluate_follow_up(actor=actor or self.deputy, reply_id=reply.pk,

@@ -112,3 +112,18 @@ class FollowUpPageTest(SuggestionTestCase):
         self.assertEqual(self.client.post(url, form(reply)).status_code, 400)
         self.assertEqual(list(reply.evaluations.values_list("kind", flat=True).order_by("id")),
                          ["initial", "follow_up"])
+
+    def test_early_in_january_the_deputy_looks_back_on_the_year_just_ended(self):
+        import time_machine
+
+        with time_machine.travel("2025-12-20 10:00 +0800", tick=False):
+            suggestion = self.replied("A")
+            reply = answering(suggestion)[0].replies.get()
+            self.client.force_login(self.deputy)
+            self.client.post(rate_url(reply), form(reply))
+        with time_machine.travel("2026-01-06 10:00 +0800", tick=False):
+            self.client.force_login(self.deputy)
+            self.assertNotContains(self.client.get(FOLLOW_UP), suggestion.title)
+            response = self.client.get(FOLLOW_UP, {"year": 2025})
+            self.assertContains(response, suggestion.title)
+            self.assertEqual(self.client.get(FOLLOW_UP, {"year": "1999"}).context["year"], 2026)

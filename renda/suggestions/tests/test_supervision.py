@@ -19,7 +19,7 @@ from renda.suggestions.services.evaluation import reply_evaluate
 from renda.suggestions.services.supervision import commitment_replan, key_supervision_mark
 from renda.suggestions.supervision import SweepResult, supervision_sweep
 from renda.suggestions.tasks import supervision_sweep_task
-from renda.suggestions.tests.states import SuggestionTestCase, answering, assigned
+from renda.suggestions.tests.states import SuggestionTestCase, answering, assigned, handler_of
 
 HANDLERS = ["handler@pingfang.example.cn", "head@pingfang.example.cn"]
 OFFICE = ["office@pingfang.example.cn"]
@@ -87,6 +87,20 @@ class ReminderTest(SweepTestCase):
                                        effective_from=datetime.date(2025, 1, 1))
         self.assertEqual(self.sweep("2025-09-30 09:00").reminded, 0)
         self.assertEqual(self.sweep("2025-10-09 09:00").reminded, 1)
+
+    def test_an_assisting_unit_is_reminded_of_its_view_for_the_lead_unit(self):
+        with at("2025-07-10 10:00"):
+            suggestion = assigned(self.world, assisting=("health",))
+        assisting = suggestion.assignments.get(role=Assignment.Role.ASSISTING)
+        handler_of(self.world, assisting.unit).__class__.objects.filter(
+            username="handler-PF-WJJ").update(email="health@pingfang.example.cn")
+        # One month for the assisting unit's view: 10 August 2025, a Sunday.
+        self.assertEqual(assisting.due_at, end_of_day(datetime.date(2025, 8, 10)))
+        self.assertEqual(self.sweep("2025-08-04 09:00").reminded, 1)
+        [message] = mail.outbox
+        self.assertEqual(message.to, ["health@pingfang.example.cn"])
+        self.assertIn("协办意见期限为 2025-08-10", message.body)
+        self.assertIn("送主办单位", message.body)
 
     def test_replied_assignments_are_left_alone(self):
         assignment = self.due_on_10_october()

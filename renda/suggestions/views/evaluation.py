@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -63,13 +64,17 @@ def evaluate(request: HttpRequest, failed: EvaluationForm | None = None,
 def follow_up(request: HttpRequest, failed: EvaluationForm | None = None,
               failed_pk: int | None = None, status: int = 200) -> HttpResponse:
     _require_any(request.user)
-    suggestions = selectors.follow_up_queue(user=request.user)
+    this_year = timezone.localdate().year
+    # Early in January the deputy may still look back on the year just ended.
+    year = this_year - 1 if request.GET.get("year") == str(this_year - 1) else this_year
+    suggestions = selectors.follow_up_queue(user=request.user, year=year)
     for suggestion in suggestions:
         suggestion.to_rate = [r for r in suggestion.final
                               if Evaluation.Kind.FOLLOW_UP not in r.evaluations_by_kind]
     _attach_forms(suggestions, "to_rate", failed, failed_pk)
     return render(request, "suggestions/evaluation/follow_up.html",
-                  {"suggestions": suggestions}, status=status)
+                  {"suggestions": suggestions, "year": year, "this_year": this_year},
+                  status=status)
 
 
 def _rate(request: HttpRequest, pk: int, service: Callable[..., Evaluation],

@@ -8,6 +8,7 @@ offers only the forms its user may use now; a failed form comes back in place, 4
 """
 
 import dataclasses
+import datetime
 import io
 import logging
 from collections.abc import Callable
@@ -293,8 +294,15 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     for row in rows.iterator(chunk_size=500):
         sheet.append(_ledger_row(row))
         count += 1
-    for cells in sheet.iter_rows(min_row=2):
-        cells[7].alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever a title starts with
+            elif isinstance(cell.value, datetime.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+        sheet.cell(row=sheet.max_row, column=8).alignment = Alignment(wrap_text=True,
+                                                                      vertical="top")
     logger.info("user %s exported %s commitments", request.user.pk, count)
     buffer = io.BytesIO()
     book.save(buffer)

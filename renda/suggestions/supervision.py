@@ -30,7 +30,7 @@ from renda.core.notifications import notification_send
 from renda.core.workflow import event_append
 from renda.directory.models import Congress
 from renda.directory.selectors import setting_value
-from renda.suggestions.models import Assignment, Commitment, KeySupervision
+from renda.suggestions.models import Assignment, Commitment, KeySupervision, Suggestion
 
 logger = logging.getLogger("renda.suggestions.supervision")
 
@@ -61,8 +61,10 @@ def supervision_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
 
 def open_assignments() -> QuerySet[Assignment]:
     """Assignments still waiting for a reply; the filter repeats the condition of the partial
-    index `assignment_open_due_at`, which serves the sweep."""
-    return Assignment.objects.filter(status__in=Assignment.OPEN_STATES)
+    index `assignment_open_due_at`, which serves the sweep. A suggestion its deputy withdrew
+    leaves its assignments as they were, but nobody is reminded of them any more."""
+    return Assignment.objects.filter(status__in=Assignment.OPEN_STATES).exclude(
+        suggestion__status=Suggestion.Status.WITHDRAWN)
 
 
 def unfinished_commitments() -> QuerySet[Commitment]:

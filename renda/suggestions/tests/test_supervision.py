@@ -247,3 +247,14 @@ class EntryPointsTest(SweepTestCase):
         with at("2025-09-26 09:00"):
             self.assertEqual(supervision_sweep_task.call(),
                              {"reminded": 1, "escalated": 0, "commitments": 0})
+
+
+class WithdrawnTest(SweepTestCase):
+    def test_a_withdrawn_suggestion_is_not_swept(self):
+        from renda.suggestions.models import Suggestion
+
+        assignment = self.due_on_10_october()
+        Suggestion.objects.filter(pk=assignment.suggestion_id).update(
+            status=Suggestion.Status.WITHDRAWN)
+        self.assertEqual(self.sweep("2025-10-20 09:00"), SweepResult(0, 0, 0))
+        self.assertEqual(self.actions(assignment), [])

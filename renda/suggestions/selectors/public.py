@@ -111,11 +111,15 @@ def public_search(*, q: str = "", year: int | None = None, category: str = "",
 
 def public_list(*, page: Any = None, **search: Any) -> Page:
     """One page of public suggestions, the latest year and number first; its `object_list`
-    holds `PublicSuggestion` rows. Seven queries whatever the page's length (for a page of one
-    congress)."""
-    rows = public_search(**search).order_by("-year", "-number", "-id").values(*ENTRY_FIELDS)
-    result = Paginator(rows, PAGE_SIZE).get_page(page)
-    result.object_list = _entries(list(result.object_list))
+    holds `PublicSuggestion` rows. The page's ids are found first, from the narrow columns,
+    and only those rows are read in full: sorting a million suggestions with their contents
+    would cost seconds. Eight queries whatever the page's length (for one congress)."""
+    ids = public_search(**search).order_by("-year", "-number", "-id").values_list("pk", flat=True)
+    result = Paginator(ids, PAGE_SIZE).get_page(page)
+    order = list(result.object_list)
+    rows = {row["pk"]: row for row in Suggestion.objects.filter(pk__in=order)
+            .values(*ENTRY_FIELDS)}
+    result.object_list = _entries([rows[pk] for pk in order])
     return result
 
 

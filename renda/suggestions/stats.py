@@ -55,6 +55,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from renda.core.deadlines import local_date, local_zone
 from renda.directory.models import Congress, Deputy, HandlingUnit, PlenarySession, Term
@@ -127,7 +128,8 @@ class Definitions:
     def labels(self, codes: Iterable[str], choices: Any = None) -> str:
         """Codes as their labels, joined with 、 (a reply category, a role, a status …)."""
         names = dict(choices.choices) if choices is not None else self.reply_categories
-        return "、".join(str(names.get(code, code)) for code in codes) or "—"
+        separator = pgettext("list separator", "、")
+        return separator.join(str(names.get(code, code)) for code in codes) or "—"
 
 
 # What is counted -------------------------------------------------------------------------------

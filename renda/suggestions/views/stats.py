@@ -197,7 +197,8 @@ def annual_report(request: HttpRequest) -> HttpResponse:
     data = report.annual_report_pdf(actor=request.user, congress=scope.congress, year=year,
                                     request=request)
     response = HttpResponse(data, content_type="application/pdf")
-    filename = f"{scope.congress}-{year}{_('年度代表建议办理情况报告')}.pdf"
+    title = _("%(year)s年度代表建议办理情况报告") % {"year": year}
+    filename = f"{scope.congress}-{title}.pdf"
     response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 

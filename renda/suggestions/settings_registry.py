@@ -66,8 +66,11 @@ def register() -> None:
                      _("答复期限前这么多个工作日内，提醒承办单位"))
     register_setting("suggestions.escalate_after", "0wd", _("超期后督办时间"),
                      _("超过答复期限这么多个工作日后，报告人大机关督办"))
-    register_setting("suggestions.number_format", "{year}-{number:04d}", _("建议编号格式"),
-                     _("可用 {year}、{session}、{number}；大会期间和闭会期间的建议各自编号"))
+    register_setting("suggestions.number_format", "{year}{series}{kind}第{number}号",
+                     _("建议编号格式"),
+                     _("可用 {year}、{session}、{series}（大会或闭会）、{kind}（建议或议案）和 "
+                       "{number}；大会期间、闭会期间的建议和议案各自编号，格式中应含 {series} 和 "
+                       "{kind}，以免编号重复"))
     register_setting("suggestions.review_criteria", DEFAULT_REVIEW_CRITERIA,
                      _("第三方评估评分项"), _("第三方评估报告的评分项：代码、名称和满分"))
     # --- Statistics (renda/suggestions/stats.py) ---------------------------------------------

@@ -39,6 +39,7 @@ from renda.suggestions.models import (
     Evaluation,
     Suggestion,
 )
+from renda.suggestions.services.review import KIND_NAMES, SERIES_NAMES
 
 MAX_ROWS = 20000
 YES = {"是", "公开", "Y", "y", "yes", "1", "true", "True"}
@@ -385,9 +386,10 @@ def _code(written: str, number: int | None, year: int | None, session: PlenarySe
         return written
     values = {"year": session.start_date.year if session else year,
               "session": session.number if session else "", "number": number,
-              "kind": Suggestion.Kind(kind).label,
-              "series": Suggestion.Series.SESSION.label if session
-              else Suggestion.Series.INTERIM.label}
+              # The names registration writes codes with, whatever the language of the page.
+              "kind": KIND_NAMES[kind],
+              "series": SERIES_NAMES[Suggestion.Series.SESSION if session
+                                     else Suggestion.Series.INTERIM]}
     try:
         return str(lookups.number_format.format(**values))[:40]
     except (KeyError, IndexError, ValueError, TypeError):

@@ -138,7 +138,7 @@ def test_a_joint_suggestion_from_draft_to_its_number(live_server, browser, setti
     suggestion.refresh_from_db()
     year = local_date(timezone.now()).year
     assert (suggestion.status, suggestion.number, suggestion.numbering_key, suggestion.code) \
-        == (Suggestion.Status.REGISTERED, 1, f"Y{year}", f"{year}-0001")
+        == (Suggestion.Status.REGISTERED, 1, f"Y{year}", f"{year}闭会建议第1号")
     assert code == suggestion.code
     assert list(suggestion.signatures.order_by("order").values_list("deputy__name", flat=True)) \
         == ["王建国", "李秀英", "赵志强"]

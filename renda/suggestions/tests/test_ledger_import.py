@@ -119,7 +119,7 @@ class TestImport(LedgerTestCase):
         self.load(TERM)
         first = self.get("关于老旧小区加装电梯的建议")
         self.assertEqual((first.series, first.session.number, first.number, first.code),
-                         (Suggestion.Series.SESSION, 1, 1, "2022-0001"))
+                         (Suggestion.Series.SESSION, 1, 1, "2022大会建议第1号"))
         self.assertEqual(first.numbering_key, f"S{first.session.pk}")
         self.assertEqual(list(first.signatures.values_list("deputy__name", "is_lead")),
                          [("王建国", True), ("李秀英", False)])
@@ -313,7 +313,7 @@ class TestErrors(LedgerTestCase):
         self.assertFalse(result.ok)
         error = result.errors[0]
         self.assertEqual((error.row, error.column), (2, "标题"))
-        self.assertIn("系统中已有该编号的建议（2022-0001）", error.message)
+        self.assertIn("系统中已有该编号的建议（2022大会建议第1号）", error.message)
         self.assertEqual(Suggestion.objects.count(), 1)
 
     def test_files_that_are_no_ledger(self):

@@ -42,8 +42,8 @@ class NumberingTest(SuggestionTestCase):
         next_year = self.submitted_on(at(2023, 2, 1))
         codes = [(s.numbering_key, s.number, s.code) for s in
                  map(self.register, (first, second, next_year))]
-        self.assertEqual(codes, [("Y2022", 1, "2022-0001"), ("Y2022", 2, "2022-0002"),
-                                 ("Y2023", 1, "2023-0001")])
+        self.assertEqual(codes, [("Y2022", 1, "2022闭会建议第1号"), ("Y2022", 2, "2022闭会建议第2号"),
+                                 ("Y2023", 1, "2023闭会建议第1号")])
 
     def test_each_plenary_session_has_its_own_series(self):
         number_format(self.world, "{year}{series}第{session}次会议第{number:03d}号{kind}")

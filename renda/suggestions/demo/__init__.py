@@ -314,8 +314,9 @@ class LedgerWriter:
 
 
 def _code(item: Item) -> str:
-    series = "大会" if item.series else "闭会"
-    return f"{item.year}{series}第{item.number:03d}号"
+    """The number alone: the import writes the code by the congress's `number_format`, as
+    registration does (2025大会建议第1号)."""
+    return str(item.number)
 
 
 def plan_items(cast: Cast, rng: random.Random, anchor: datetime.date) -> list[Item]:

@@ -7,15 +7,17 @@ a message the sender understands. `limit_request_body` answers a request too big
 all with a friendly 413 page before anything parses it.
 """
 
+import contextlib
 import functools
 import unicodedata
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -182,3 +184,20 @@ def limit_request_body(*, max_bytes: Callable[[], int], template_name: str) -> C
         return csrf_exempt(wrapped)
 
     return decorator
+
+
+@contextlib.contextmanager
+def files_removed_on_failure() -> Iterator[list[str]]:
+    """Collect the storage names of files written inside the block and delete them if it fails.
+
+    A storage write is no part of the database transaction: when the transaction rolls back,
+    the files it wrote must go too. Used outside `transaction.atomic()`, so that a failed
+    commit counts as a failure.
+    """
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise

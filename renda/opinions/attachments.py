@@ -8,16 +8,14 @@ a row nor a file behind. They are read only through `attachment_get_for` (staff 
 media URL.
 """
 
-import contextlib
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -26,7 +24,7 @@ from django.utils.translation import gettext as _
 from renda.accounts.access import scope_filter
 from renda.core.config import spec
 from renda.core.deadlines import local_date
-from renda.core.uploads import MB, check_attachment, clean_file_name
+from renda.core.uploads import MB, check_attachment, clean_file_name, files_removed_on_failure
 from renda.core.workflow import event_append, permission_checker
 from renda.directory.models import Congress
 from renda.directory.selectors import setting_value
@@ -115,21 +113,6 @@ def attachments_check(*, congress: Congress | None, files: Sequence[File]) -> li
     return checked
 
 
-@contextlib.contextmanager
-def _removed_on_failure() -> Iterator[list[str]]:
-    """Collect the names of files written inside the block and delete them if it fails.
-
-    A storage write is no part of the database transaction: when the transaction rolls back,
-    the files it wrote must go too. Used outside `transaction.atomic()`, so that a failed
-    commit counts as a failure.
-    """
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        for name in written:
-            default_storage.delete(name)
-        raise
 
 
 def _store(*, opinion: Opinion, checked: CheckedFile, actor: Any,
@@ -163,7 +146,7 @@ def opinion_submit_with_attachments(
     in the same transaction once a new item and its files are stored. A repeated form returns
     the item received the first time, with the files received then, and runs nothing more.
     """
-    with _removed_on_failure() as written, transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         opinion, secret = services.opinion_submit(actor=actor, **submission)
         if require and not permission_checker()(actor, require, opinion):
             raise PermissionDenied
@@ -185,7 +168,7 @@ def attachments_add(*, actor: Any, opinion_id: int,
     if not files:
         raise ValidationError({"attachments": _("请选择要上传的文件")})
     checked = attachments_check(congress=opinion.congress, files=files)
-    with _removed_on_failure() as written, transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         return [_store(opinion=opinion, checked=item, actor=actor, written=written)
                 for item in checked]
 

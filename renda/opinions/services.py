@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core.deadlines import DeadlineRule, due_at, is_overdue, local_date
+from renda.core.text import clean_text as _text
 from renda.core.workflow import (
     TransitionNotAllowed,
     event_append,
@@ -78,15 +79,6 @@ def _deadline_rule(opinion: Opinion) -> DeadlineRule:
     return DeadlineRule.parse(kind["deadline"])
 
 
-def _text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
-    # NUL characters cannot be stored in PostgreSQL text and carry nothing a citizen meant.
-    value = (value or "").replace("\x00", "").strip()
-    if required and not value:
-        raise ValidationError({field: _("此项不能为空")})
-    if len(value) > max_length:
-        raise ValidationError({field: _("最多 %(max)d 个字，现有 %(count)d 个字")
-                               % {"max": max_length, "count": len(value)}})
-    return value
 
 
 def _require(actor: Any, perm: str, opinion: Opinion) -> None:

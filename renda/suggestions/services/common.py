@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core.deadlines import local_date
+from renda.core.text import clean_text as text  # noqa: F401 (the stages import it from here)
 from renda.core.workflow import permission_checker
 from renda.directory.models import Congress, Deputy, Mandate, PlenarySession, Term
 from renda.directory.selectors import setting_value
@@ -22,14 +23,6 @@ def require(actor: Any, perm: str, obj: Any) -> None:
         raise PermissionDenied
 
 
-def text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not value:
-        raise ValidationError({field: _("此项不能为空")})
-    if len(value) > max_length:
-        raise ValidationError({field: _("最多 %(max)d 个字，现有 %(count)d 个字")
-                               % {"max": max_length, "count": len(value)}})
-    return value
 
 
 def categories(congress: Congress) -> dict[str, dict]:

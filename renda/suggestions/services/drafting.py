@@ -11,9 +11,8 @@ made here with `workflow_move(check_permission=False)` and logged with the co-si
 caused them.
 """
 
-import contextlib
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -26,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core.deadlines import local_date
-from renda.core.uploads import EXTENSIONS
+from renda.core.uploads import EXTENSIONS, files_removed_on_failure
 from renda.core.workflow import TransitionNotAllowed, event_append, workflow_move
 from renda.directory.models import Congress, Deputy, Mandate
 from renda.opinions import services as opinion_services
@@ -99,7 +98,7 @@ def suggestion_draft_new(*, actor: Any, congress: Congress, title: str, content:
     _clean_fields(congress, title=title, content=content, category=category, kind=kind,
                   is_public=is_public)
     checked = attachments_check(congress=congress, files=files) if files else []
-    with _removed_on_failure() as written, transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         suggestion = suggestion_draft_create(
             actor=actor, congress=congress, lead_deputy=deputy, title=title, content=content,
             category=category, kind=kind, is_public=is_public)
@@ -287,7 +286,7 @@ def suggestion_attachments_add(*, actor: Any, suggestion_id: int,
             "每件建议最多 %(max)d 个附件，已有 %(count)d 个") % {
             "max": limits.max_count, "count": suggestion.attachments.count()}})
     checked = attachments_check(congress=suggestion.congress, files=files)
-    with _removed_on_failure() as written, transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         suggestion = _lock(suggestion_id)
         _require_editable(suggestion)
         return [_store(suggestion=suggestion, checked=item, actor=actor, written=written)
@@ -312,18 +311,6 @@ def suggestion_attachment_remove(*, actor: Any, attachment_id: int) -> None:
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
-@contextlib.contextmanager
-def _removed_on_failure() -> Iterator[list[str]]:
-    """Delete the files written inside the block when it fails: a storage write is no part of
-    the database transaction. Used outside `transaction.atomic()`, so that a failed commit
-    counts as a failure."""
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        for name in written:
-            default_storage.delete(name)
-        raise
 
 
 def _store(*, suggestion: Suggestion, checked: CheckedFile, actor: Any,

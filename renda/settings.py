@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "renda.directory.apps.DirectoryConfig",
     "renda.opinions.apps.OpinionsConfig",
     "renda.suggestions.apps.SuggestionsConfig",
+    "renda.duties.apps.DutiesConfig",
 ]
 
 MIDDLEWARE = [

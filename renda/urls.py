@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("renda.accounts.urls")),
     path("opinions/", include("renda.opinions.urls")),
     path("suggestions/", include("renda.suggestions.urls")),
+    path("duties/", include("renda.duties.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -39,13 +39,52 @@ def _require(actor: Any, perm: str, obj: Any) -> None:
 def recordable_types(*, congress: Congress, actor: Any, deputy: Deputy) -> list[dict]:
     """The activity types `actor` may record for `deputy`: never the automatic ones, and the
     bonuses and deductions only for staff."""
-    probe = DutyRecord(congress=congress, deputy=deputy)
-    staff = _allowed(actor, RECORD_FOR_OTHERS, probe)
+    staff = may_record_for(actor, congress=congress, deputy=deputy, perm=RECORD_FOR_OTHERS)
     return [item for item in activity_types(congress=congress)
             if item["entry"] == "deputy" or (item["entry"] == "staff" and staff)]
 
 
+def may_record_for(actor: Any, *, congress: Congress, deputy: Deputy, perm: str) -> bool:
+    """Whether `actor` holds `perm` for a new record of `deputy` in `congress`: through a role
+    of that congress whose scope reaches the deputy (the deputy's own, a station the deputy is
+    assigned to, or the congress's area), for a deputy who sits in that congress."""
+    from renda.accounts.access import is_global, role_perms
+    from renda.accounts.models import RoleAssignment, ScopeKind
+    from renda.directory.models import Mandate, StationAssignment
+
+    if not Mandate.objects.filter(deputy=deputy, term__congress=congress).exists():
+        return False
+    if is_global(actor):
+        return True
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    stations = None
+    for assignment in RoleAssignment.objects.in_force().filter(
+            user=actor, congress=congress).select_related("station"):
+        if perm not in role_perms(assignment.role):
+            continue
+        kind = assignment.scope_kind
+        if kind == ScopeKind.DEPUTY:
+            if actor.deputy_id == deputy.pk:
+                return True
+        elif kind == ScopeKind.STATION:
+            if stations is None:
+                stations = list(StationAssignment.objects.filter(deputy=deputy)
+                                .values_list("station__path", flat=True))
+            if any(path.startswith(assignment.station.path) for path in stations):
+                return True
+        elif kind == ScopeKind.AREA and _allowed(actor, perm, deputy):
+            return True
+    return False
+
+
 def _may_record(actor: Any, record: DutyRecord) -> bool:
+    if record.pk is None:
+        congress, deputy = record.congress, record.deputy
+        return ((getattr(actor, "deputy_id", None) == deputy.pk
+                 and may_record_for(actor, congress=congress, deputy=deputy, perm=RECORD))
+                or may_record_for(actor, congress=congress, deputy=deputy,
+                                  perm=RECORD_FOR_OTHERS))
     own = getattr(actor, "deputy_id", None) == record.deputy_id
     return ((own and _allowed(actor, RECORD, record))
             or _allowed(actor, RECORD_FOR_OTHERS, record))
@@ -70,23 +109,20 @@ def _clean(congress: Congress, actor: Any, deputy: Deputy, data: dict) -> dict:
         errors["date"] = _("活动日期不能晚于今天")
     elif date.year < today.year - 1:
         errors["date"] = _("只能登记今年和去年的活动")
-    title = clean_text(data.get("title") or "")
-    if not title:
-        errors["title"] = _("请填写活动名称")
-    elif len(title) > 200:
-        errors["title"] = _("活动名称不能超过 200 个字")
+    texts = {}
+    for name, limit, required in (("title", 200, True), ("place", 200, False),
+                                  ("participants", 500, False), ("description", 5000, False)):
+        try:
+            texts[name] = clean_text(data.get(name) or "", field=name, max_length=limit,
+                                     required=required)
+        except ValidationError as error:
+            errors.update({key: value[0] for key, value in error.message_dict.items()})
     people = data.get("people_count") or 0
     if not isinstance(people, int) or people < 0 or people > 100000:
         errors["people_count"] = _("联系群众人数应为 0 到 100000 之间的整数")
     if errors:
         raise ValidationError(errors)
-    return {
-        "activity_type": code, "date": date, "title": title,
-        "place": clean_text(data.get("place") or "")[:200],
-        "participants": clean_text(data.get("participants") or "")[:500],
-        "people_count": people,
-        "description": clean_text(data.get("description") or "")[:5000],
-    }
+    return {"activity_type": code, "date": date, "people_count": people, **texts}
 
 
 def _duplicate_check(congress: Congress, deputy: Deputy, fields: dict,
@@ -212,9 +248,7 @@ def _set_status(*, actor: Any, record_id: int, status: str, note: str, action: s
 def duty_record_reject(*, actor: Any, record_id: int, reason: str) -> DutyRecord:
     """Staff return a record that does not hold (no evidence, not a duty activity): it keeps
     its history but brings no points."""
-    reason = clean_text(reason or "")
-    if not reason:
-        raise ValidationError({"reason": _("请填写退回理由")})
+    reason = clean_text(reason, field="reason", max_length=500, required=True)
 
     def check(record: DutyRecord) -> None:
         _require(actor, REJECT, record)
@@ -222,7 +256,7 @@ def duty_record_reject(*, actor: Any, record_id: int, reason: str) -> DutyRecord
             raise ValidationError(_("自动记录的活动不能退回，请在来源处更正"))
 
     return _set_status(actor=actor, record_id=record_id, status=DutyRecord.Status.REJECTED,
-                       note=reason[:500], action="reject", perm_check=check)
+                       note=reason, action="reject", perm_check=check)
 
 
 def duty_record_withdraw(*, actor: Any, record_id: int, reason: str = "") -> DutyRecord:
@@ -235,7 +269,8 @@ def duty_record_withdraw(*, actor: Any, record_id: int, reason: str = "") -> Dut
             raise ValidationError(_("自动记录的活动不能撤回"))
 
     return _set_status(actor=actor, record_id=record_id, status=DutyRecord.Status.WITHDRAWN,
-                       note=clean_text(reason or "")[:500], action="withdraw",
+                       note=clean_text(reason, field="reason", max_length=500),
+                       action="withdraw",
                        perm_check=check)
 
 
@@ -312,9 +347,10 @@ def quota_save(*, actor: Any, scheme_id: int, code: str, label: str, activity_ty
             raise ValueError
     except (TypeError, ValueError):
         errors["minimum"] = _("全年最低应为 0 到 100000 之间的整数")
-    label = clean_text(label or "")[:80]
-    if not label:
-        errors["label"] = _("请填写定额名称")
+    try:
+        label = clean_text(label, field="label", max_length=80, required=True)
+    except ValidationError as error:
+        errors["label"] = error.message_dict["label"][0]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -335,13 +371,12 @@ def scheme_update(*, actor: Any, scheme_id: int, title: str, note: str,
                   max_total: Any) -> PointsScheme:
     scheme = PointsScheme.objects.select_related("congress").get(pk=scheme_id)
     _require(actor, MANAGE_POINTS, scheme)
-    title = clean_text(title or "")[:120]
-    if not title:
-        raise ValidationError({"title": _("请填写名称")})
+    title = clean_text(title, field="title", max_length=120, required=True)
+    note = clean_text(note, field="note", max_length=5000)
     limit = _decimal(max_total, "max_total", allow_none=True, minimum=Decimal("0"))
     with transaction.atomic():
         scheme = PointsScheme.objects.select_for_update().get(pk=scheme_id)
-        scheme.title, scheme.note, scheme.max_total = title, clean_text(note or ""), limit
+        scheme.title, scheme.note, scheme.max_total = title, note, limit
         scheme._history_user = actor
         scheme.save()
         event_append(target=scheme, action="edit", actor=actor,

@@ -111,6 +111,8 @@ def register() -> None:
                      _("每条履职记录最多可以上传的照片数"))
     register_setting("duties.photo_max_mb", 5, _("履职照片大小上限（MB）"),
                      _("每张照片的最大大小"))
+    register_setting("duties.publish_scores", False, _("公开积分"),
+                     _("为真时，代表公开页面显示年度积分和等次"))
     register_setting("duties.grades", DEFAULT_GRADES, _("积分等次"),
                      _("年度积分达到的最低分及等次名称，从高到低排列"))
     register_setting("duties.quota_reminder_day", 1, _("定额提醒日"),

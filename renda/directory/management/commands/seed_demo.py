@@ -32,6 +32,10 @@ class Command(BaseCommand):
                 from renda.suggestions.demo import seed_suggestions
 
                 seed_suggestions(stdout=self.stdout, today=timezone.localdate())
+            if apps.is_installed("renda.duties"):  # duty records, on top of all the loops
+                from renda.duties.demo import seed_duties
+
+                seed_duties(stdout=self.stdout, today=timezone.localdate())
         self._accounts()
 
     def _opinions(self) -> None:

@@ -406,7 +406,8 @@ def quota_reminders_send(*, today: datetime.date | None = None) -> int:
             for quota in quota_behind(card, on=today):
                 if not card.deputy.mobile:
                     continue
-                key = f"duties.quota:{card.deputy_id}:{today:%Y-%m}:{quota['code']}"
+                key = (f"duties.quota:{congress.pk}:{card.deputy_id}:{today:%Y-%m}:"
+                       f"{quota['code']}")
                 body = _("%(name)s代表：今年“%(label)s”已完成 %(actual)s，全年定额 %(minimum)s，"
                          "按进度应完成 %(expected)s。请及时开展履职活动并登记。") % {
                     "name": card.deputy.name, **quota}

@@ -202,10 +202,17 @@ def _detail_page(request: HttpRequest, report: DutyReport, forms: dict[str, Form
         "text_action": text_action, "text_form": forms.get(text_action) if text_action else None,
         "ballots_form": ballots_form,
         "used": service.ballots_used(report=report) if manage else None,
-        "rate": service.satisfaction_percent(report) if visible else None,
-        "tallies": service.report_tallies(report=report) if visible else [],
+        **_result(report, visible),
         "timeline": _timeline(report) if manage else [],
     }, status=status)
+
+
+def _result(report: DutyReport, visible: bool) -> dict[str, Any]:
+    if not visible:
+        return {"rate": None, "tallies": [], "counted": ""}
+    tallies = service.report_tallies(report=report)
+    return {"rate": service.satisfaction_percent(report), "tallies": tallies,
+            "counted": "、".join(t.label for t in tallies if t.counts)}
 
 
 def _timeline(report: DutyReport) -> list[dict[str, Any]]:
@@ -277,17 +284,18 @@ def report_public(request: HttpRequest, pk: int) -> HttpResponse:
         report = service.report_published_get(pk=pk)
     except DutyReport.DoesNotExist:
         raise Http404 from None
-    return render(request, "duties/reports/public.html", {
-        "report": report, "rate": service.satisfaction_percent(report),
-        "tallies": service.report_tallies(report=report)})
+    return render(request, "duties/reports/public.html", {"report": report,
+                                                          **_result(report, True)})
 
 
 # The vote --------------------------------------------------------------------------------------
 
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:
-    # The code is in the address: no link followed from the page may carry it on.
-    response["Referrer-Policy"] = "no-referrer"
+    # The code is in the address: a link followed or a form sent from the page carries the
+    # site's origin only. ("no-referrer" would make the browser send "Origin: null" with the
+    # vote, which the CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 

@@ -85,9 +85,13 @@ def _may_record(actor: Any, record: DutyRecord) -> bool:
                  and may_record_for(actor, congress=congress, deputy=deputy, perm=RECORD))
                 or may_record_for(actor, congress=congress, deputy=deputy,
                                   perm=RECORD_FOR_OTHERS))
+    if _allowed(actor, RECORD_FOR_OTHERS, record):
+        return True
+    # The deputy changes only what a deputy may record: never a bonus or a deduction.
     own = getattr(actor, "deputy_id", None) == record.deputy_id
-    return ((own and _allowed(actor, RECORD, record))
-            or _allowed(actor, RECORD_FOR_OTHERS, record))
+    entry = {item["code"]: item["entry"] for item in activity_types(congress=record.congress)}
+    return (own and entry.get(record.activity_type) == "deputy"
+            and _allowed(actor, RECORD, record))
 
 
 def _clean(congress: Congress, actor: Any, deputy: Deputy, data: dict) -> dict:

@@ -187,3 +187,16 @@ class RecomputeOnChangeTests(PointsTestCase):
         services.duty_record_reject(actor=self.world.users["station_staff"],
                                     record_id=record.pk, reason="没有活动照片和签到表")
         self.assertEqual(self.card(self.wang).total, Decimal("0"))
+
+    def test_a_deputy_cannot_withdraw_a_deduction_staff_recorded(self):
+        station = self.world.users["station_staff"]
+        absence = services.duty_record_create(
+            actor=station, congress=self.pingfang, deputy=self.wang,
+            data={"activity_type": "absence", "date": day(3, 1), "title": "无故缺席代表小组活动"})
+        with self.assertRaises(PermissionDenied):
+            services.duty_record_withdraw(actor=self.world.users["deputy"], record_id=absence.pk)
+        with self.assertRaises(PermissionDenied):
+            services.duty_record_update(
+                actor=self.world.users["deputy"], record_id=absence.pk,
+                data={"activity_type": "absence", "date": day(3, 1), "title": "已请假"})
+        self.assertEqual(self.card(self.wang).total, Decimal("-1"))

@@ -616,12 +616,19 @@ def deputy_current_stars(*, deputy: Deputy) -> CurrentStars | None:
 
 @dataclasses.dataclass
 class HonourGroup:
+    kind: str
     stars: int
     candidates: list[StarCandidate]
 
     @property
     def symbols(self) -> str:
         return star_symbols(self.stars)
+
+    @property
+    def label(self) -> str:
+        if self.kind == K.STATION:
+            return _("%(stars)s星级联络站") % {"stars": STAR_NAMES[self.stars]}
+        return _("%(stars)s星明星代表") % {"stars": STAR_NAMES[self.stars]}
 
 
 @dataclasses.dataclass
@@ -645,7 +652,7 @@ def honours_of_year(*, year: int) -> list[HonourRound]:
         candidates = list(_candidates(star_round).filter(stars__gte=1)
                           .order_by("-stars", F("combined_score").desc(nulls_last=True), "id"))
         _attach_public_urls(candidates)
-        groups = [HonourGroup(stars=n, candidates=[c for c in candidates if c.stars == n])
+        groups = [HonourGroup(kind=star_round.kind, stars=n, candidates=[c for c in candidates if c.stars == n])
                   for n in (3, 2, 1)]
         result.append(HonourRound(star_round=star_round, groups=[g for g in groups
                                                                  if g.candidates]))

@@ -293,11 +293,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("评定结果已保存。确认无误后请公布。"))
             return redirect("duties:star_round", pk=star_round.pk)
-    weight = setting_value(congress=star_round.congress, key="duties.star_vote_weight")
+    weight = round(float(setting_value(congress=star_round.congress,
+                                       key="duties.star_vote_weight")) * 100)
     return render(request, "duties/stars/decide.html", {
         "round": star_round, "candidates": candidates,
         "open": star_round.status == S.DECIDING,
-        "weight_percent": round(float(weight) * 100),
+        "weight_percent": weight, "review_percent": 100 - weight,
         "levels": setting_value(congress=star_round.congress, key="duties.star_levels")},
         status=400 if post is not None else 200)
 

@@ -2,7 +2,6 @@
 stars and the voter's mobile number. They check what a browser sends; the services in
 `renda.duties.stars` check again."""
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -168,7 +167,3 @@ class VoterForm(forms.Form):
     def keep_errors_of(self, *names: str) -> None:
         self._errors = ErrorDict({k: v for k, v in self.errors.items() if k in names})
 
-
-def default_vote_dates(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    today = today or timezone.localdate()
-    return today + datetime.timedelta(days=7), today + datetime.timedelta(days=21)

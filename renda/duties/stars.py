@@ -111,16 +111,18 @@ def star_round_create(*, actor: Any, congress: Congress, year: int, kind: str, t
     title = clean_text(title, field="title", max_length=120) or _(
         "%(year)s 年度%(kind)s评定") % {"year": year, "kind": K(kind).label}
     _dates_check(vote_opens_on, vote_closes_on)
-    with transaction.atomic():
-        if StarRound.objects.filter(congress=congress, year=year, kind=kind).exists():
-            raise ValidationError({"year": _("%(year)s 年度的%(kind)s评定已经建立")
-                                   % {"year": year, "kind": K(kind).label}})
-        star_round.title = title
-        star_round.vote_opens_on, star_round.vote_closes_on = vote_opens_on, vote_closes_on
-        star_round._history_user = actor
-        star_round.save()
-        event_append(target=star_round, action="create", actor=actor,
-                     data={"year": year, "kind": kind})
+    star_round.title = title
+    star_round.vote_opens_on, star_round.vote_closes_on = vote_opens_on, vote_closes_on
+    star_round._history_user = actor
+    try:
+        with transaction.atomic():
+            # The unique constraint decides between two offices creating the round at once.
+            star_round.save()
+            event_append(target=star_round, action="create", actor=actor,
+                         data={"year": year, "kind": kind})
+    except IntegrityError:
+        raise ValidationError({"year": _("%(year)s 年度的%(kind)s评定已经建立")
+                               % {"year": year, "kind": K(kind).label}}) from None
     return star_round
 
 
@@ -147,7 +149,9 @@ def star_round_update(*, actor: Any, round_id: int, title: str,
     return star_round
 
 
-def _criteria_of(star_round: StarRound, today: datetime.date) -> list[dict]:
+def criteria_of(star_round: StarRound, today: datetime.date) -> list[dict]:
+    """The congress's criteria for the round's kind in force on `today`, the ones unusable
+    (no code, no positive maximum) left out."""
     criteria = setting_value(congress=star_round.congress, key=CRITERIA_KEYS[star_round.kind],
                              on=today)
     cleaned = []
@@ -190,7 +194,7 @@ def star_round_advance(*, actor: Any, round_id: int, action: str, note: str = ""
 def _before_review(star_round: StarRound, today: datetime.date) -> dict:
     if not star_round.candidates.filter(is_withdrawn=False).exists():
         raise ValidationError(_("还没有推荐或申报的候选，不能开始评审"))
-    return {"criteria": _criteria_of(star_round, today)}
+    return {"criteria": criteria_of(star_round, today)}
 
 
 def _before_vote(star_round: StarRound, today: datetime.date) -> dict:
@@ -268,7 +272,9 @@ def nominable_deputies(*, user: Any, star_round: StarRound) -> QuerySet[Deputy]:
                                      status=Mandate.Status.ACTIVE).values("deputy_id")
     taken = star_round.candidates.exclude(deputy=None).values("deputy_id")
     chosen = Deputy.objects.filter(q).values("pk")
-    return (Deputy.objects.filter(pk__in=chosen).filter(pk__in=sitting).exclude(pk__in=taken)
+    # Only deputies the public directory lists: the vote and the honour pages show them.
+    return (Deputy.objects.filter(pk__in=chosen, is_public=True).filter(pk__in=sitting)
+            .exclude(pk__in=taken)
             .defer(*Deputy.PRIVATE_FIELDS).order_by("name", "pk"))
 
 

@@ -112,7 +112,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _criteria_preview(star_round: StarRound) -> list[dict]:
     """Before review starts, the criteria the round will copy from the settings."""
     try:
-        return stars._criteria_of(star_round, timezone.localdate())
+        return stars.criteria_of(star_round, timezone.localdate())
     except ValidationError:
         return []
 

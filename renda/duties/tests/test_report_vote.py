@@ -5,6 +5,7 @@ to its voter; a code votes once, and a replayed request is refused with the tall
 import datetime
 import unittest
 
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -172,6 +173,8 @@ class VoteTest(ReportWorld):
                         self.assertFalse(holds_choice, (table, cells))
                     if table.startswith("core_event") or "historical" in table:
                         self.assertFalse(holds_choice, (table, cells))
+        # The vote pages open no session (the CSRF token lives in a cookie only).
+        self.assertFalse(Session.objects.exists())
         # The only rows that name a choice are the three counters, which name nobody.
         self.assertEqual(rows_with_choice, {ReportTally._meta.db_table: 3})
         self.assertEqual(

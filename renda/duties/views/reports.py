@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,6 +57,8 @@ def report_rounds(request: HttpRequest) -> HttpResponse:
     congresses = list(service.congresses_managed(user=request.user))
     rounds = list(service.report_rounds_for(user=request.user).order_by("-year", "congress"))
     if not congresses and not rounds:
+        raise PermissionDenied
+    if request.method == "POST" and not congresses:
         raise PermissionDenied
     form = RoundForm(request.POST or None, congresses=congresses) if congresses else None
     if request.method == "POST" and form is not None and form.is_valid():
@@ -233,24 +236,25 @@ def report_ballots(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = BallotsForm(request.POST)
     if form.is_valid():
-        count = form.cleaned_data["count"]
         try:
-            if report.status == R.VOTING:
-                report, codes = service.report_ballots_issue(actor=request.user,
-                                                             report_id=report.pk, count=count)
-            else:
-                report, codes = service.report_vote_open(actor=request.user,
-                                                         report_id=report.pk, count=count)
+            return _issue(request, report, form.cleaned_data["count"])
         except (ValidationError, TransitionNotAllowed, PermissionDenied) as error:
             _add_errors(form, error)
-        else:
-            return _slips_response(report, codes)
     report.refresh_from_db()
     return _detail_page(request, report, _forms(request, report), ballots_form=form, status=400)
 
 
-def _slips_response(report: DutyReport, codes: list[str]) -> HttpResponse:
-    pdf = service.ballot_slips_pdf(report=report, codes=codes)
+def _issue(request: HttpRequest, report: DutyReport, count: int) -> HttpResponse:
+    """The codes and their PDF in one transaction: if the slips cannot be drawn, no code is
+    issued and the vote does not open."""
+    with transaction.atomic():
+        if report.status == R.VOTING:
+            report, codes = service.report_ballots_issue(actor=request.user,
+                                                         report_id=report.pk, count=count)
+        else:
+            report, codes = service.report_vote_open(actor=request.user, report_id=report.pk,
+                                                     count=count)
+        pdf = service.ballot_slips_pdf(report=report, codes=codes)
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = (

@@ -95,6 +95,17 @@ def home(request: HttpRequest) -> HttpResponse:
             "stats": has_perm(user, "suggestions.view_suggestion"),
             "ledger_import": has_perm(user, "suggestions.review_suggestion"),
         },
+        "duty_links": {
+            "mine": bool(user.deputy_id) and has_perm(user, "duties.record_duty"),
+            "records": has_perm(user, "duties.record_duty_for_others"),
+            "rankings": has_perm(user, "duties.view_scorecard") and (
+                has_perm(user, "duties.record_duty_for_others")
+                or has_perm(user, "duties.view_pointsscheme")),
+            "scheme": has_perm(user, "duties.manage_points"),
+            "reports": has_perm(user, "duties.view_dutyreportround"),
+            "my_reports": bool(user.deputy_id) and has_perm(user, "duties.submit_duty_report"),
+            "stars": has_perm(user, "duties.view_starround"),
+        },
     }
     return render(request, "accounts/home.html", context)
 

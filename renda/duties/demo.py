@@ -24,7 +24,9 @@ from renda.core.models import Event
 from renda.directory.demo.areas import PINGFANG
 from renda.directory.models import Area, Congress, Deputy
 from renda.duties.collectors import duty_records_collect
-from renda.duties.models import DutyPhoto, DutyRecord, ScoreCard
+from renda.duties.demo_reports import demo_duty_reports
+from renda.duties.demo_stars import demo_star_round
+from renda.duties.models import DutyPhoto, DutyRecord, DutyReport, ScoreCard, StarRound
 from renda.duties.points import deputies_of, scheme_for, scorecards_recompute
 
 SEED = 2028
@@ -146,27 +148,20 @@ def seed_duties(*, stdout: TextIO | None = None, today: datetime.date | None = N
             written += _year_of_activities(congress, year, today, rng, demo_deputy_id, office)
             duty_records_collect(congress=congress, year=year)
             scorecards_recompute(congress=congress, year=year)
-    extra = {}
-    try:
-        from renda.duties.demo_reports import demo_duty_reports
-    except ImportError:  # the duty reports' part is optional to the rest of the demo
-        demo_duty_reports = None
-    if demo_duty_reports is not None and office is not None:
-        extra["reports"] = demo_duty_reports(congress, today.year, office)
-    try:
-        from renda.duties.demo_stars import demo_star_round
-    except ImportError:
-        demo_star_round = None
-    if demo_star_round is not None and office is not None:
-        extra["stars"] = demo_star_round(congress, today.year, office)
+    if office is not None:
+        demo_duty_reports(congress, today.year, office)
+        demo_star_round(congress, today.year, office)
     summary = {
         "records": DutyRecord.objects.filter(congress=congress).count(),
         "automatic": DutyRecord.objects.filter(congress=congress,
                                                source=DutyRecord.Source.AUTOMATIC).count(),
         "cards": ScoreCard.objects.filter(congress=congress).count(),
         "written": written,
+        "reports": DutyReport.objects.filter(round__congress=congress).count(),
+        "star_rounds": StarRound.objects.filter(congress=congress).count(),
     }
     if stdout is not None:
         stdout.write(f"  演示履职记录: {summary['records']} 条（其中自动记录 {summary['automatic']} 条），"
-                     f"积分卡 {summary['cards']} 张\n")
+                     f"积分卡 {summary['cards']} 张，述职 {summary['reports']} 人，"
+                     f"星级评定 {summary['star_rounds']} 轮\n")
     return summary

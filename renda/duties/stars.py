@@ -22,7 +22,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from renda.accounts.access import has_perm, scope_filter, scope_q
 from renda.core.models import VerificationCode
@@ -44,7 +44,8 @@ PURPOSE = "star_vote"
 CONFIRMATION_VALID = datetime.timedelta(minutes=30)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-STAR_NAMES = {1: "一", 2: "二", 3: "三"}
+STAR_NAMES = {1: pgettext_lazy("star count", "一"), 2: pgettext_lazy("star count", "二"),
+              3: pgettext_lazy("star count", "三")}
 CRITERIA_KEYS = {K.STATION: "duties.star_station_criteria", K.DEPUTY: "duties.star_deputy_criteria"}
 PRIVATE_DEPUTY = tuple(f"deputy__{name}" for name in Deputy.PRIVATE_FIELDS)
 

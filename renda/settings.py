@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "renda.opinions.apps.OpinionsConfig",
     "renda.suggestions.apps.SuggestionsConfig",
     "renda.duties.apps.DutiesConfig",
+    "renda.projects.apps.ProjectsConfig",
 ]
 
 MIDDLEWARE = [

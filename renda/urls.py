@@ -15,6 +15,7 @@ urlpatterns = [
     path("opinions/", include("renda.opinions.urls")),
     path("suggestions/", include("renda.suggestions.urls")),
     path("duties/", include("renda.duties.urls")),
+    path("projects/", include("renda.projects.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,3 @@
+"""Views of this part of the livelihood projects."""
+
+urlpatterns: list = []

@@ -52,7 +52,7 @@ def survey_page(request: HttpRequest, pk: int) -> HttpResponse:
     rated = survey.survey_rated(cycle=cycle, phone_digest=(voter or {}).get("digest", ""))
     projects = survey.survey_projects(cycle=cycle)
     ratings = SurveyForm(request.POST if action == "rate" else None, label_suffix="",
-                         projects=[p for p in projects if p.pk not in rated],
+                         projects=projects,
                          choices=survey_choices(cycle=cycle))
     if action == "send_code":
         _send_code(request, form)
@@ -70,7 +70,8 @@ def survey_page(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle, "form": form, "ratings": ratings, "voter": voter,
         "is_open": survey.survey_is_open(cycle),
         "rated": [(p, choices.get(rated[p.pk], rated[p.pk])) for p in projects if p.pk in rated],
-        "projects": projects},
+        "rated_projects": [p for p in projects if p.pk in rated],
+        "unrated": len(projects) - len(rated), "projects": projects},
         status=400 if form.errors or ratings.errors else 200)
 
 

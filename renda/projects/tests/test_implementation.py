@@ -9,10 +9,12 @@ report's figures from hand-built ballots and survey responses.
 import dataclasses
 import datetime
 import io
+import shutil
+import tempfile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -75,6 +77,11 @@ def project_world(*, status: str = ProjectCycle.Status.IMPLEMENTING,
 
 class ProjectTestCase(TestCase):
     def setUp(self) -> None:
+        media = tempfile.mkdtemp(prefix="renda-projects-")
+        self.addCleanup(shutil.rmtree, media, True)
+        override = override_settings(MEDIA_ROOT=media)
+        override.enable()
+        self.addCleanup(override.disable)
         self.pw = project_world()
         self.world = self.pw.world
         self.office = self.world.users["office_staff"]

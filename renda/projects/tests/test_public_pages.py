@@ -2,17 +2,25 @@
 the ballot's published result with its chart and table (a ballot below the quorum shown as
 void), and a citizen proposing a project on a phone."""
 
+from io import StringIO
+
 import pytest
+import time_machine
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
+from renda.directory.demo.builder import seed
 from renda.directory.testing import World, build_world
 from renda.opinions.tests.test_loop_browser import browser, fits_the_screen, phone  # noqa: F401
 from renda.projects import ballots, services
-from renda.projects.models import Ballot, ProjectCycle, Proposal
+from renda.projects.demo import seed_projects
+from renda.projects.models import Ballot, ProgressReport, Project, ProjectCycle, Proposal
 from renda.projects.tests.test_collection import MOBILE, cycle_of, public_proposal
 
 P = Proposal.Status
+S = Proposal.Source
+NOW = "2026-11-24 10:00 +0800"
 
 
 def voting_cycle(world: World) -> tuple[ProjectCycle, list[Proposal]]:
@@ -162,3 +170,45 @@ def test_a_citizen_proposes_a_project_on_a_phone(live_server, browser) -> None: 
         page.get_by_role("link", name="查看全部征集项目").click()
     assert page.get_by_text("友协街道建社区老年食堂").is_visible()
     assert MOBILE not in page.content()
+
+
+@time_machine.travel(NOW, tick=False)
+class DemoTests(TestCase):
+    """The demo: a past cycle chosen by the deputies' ballot and under way, the next year's
+    collecting; seeding twice changes nothing."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        with time_machine.travel(NOW, tick=False):
+            today = timezone.localdate()
+            seed(today)
+            seed_projects(today=today)
+            cls.first = cls.counts()
+            seed_projects(stdout=StringIO(), today=today)
+            cls.second = cls.counts()
+
+    @staticmethod
+    def counts() -> dict[str, int]:
+        return {"cycles": ProjectCycle.objects.count(), "proposals": Proposal.objects.count(),
+                "ballots": Ballot.objects.count(), "projects": Project.objects.count(),
+                "reports": ProgressReport.objects.count()}
+
+    def test_it_seeds_a_past_and_a_current_cycle_once(self) -> None:
+        self.assertEqual(self.first, self.second)
+        past = ProjectCycle.objects.get(year=2026)
+        self.assertEqual(past.status, ProjectCycle.Status.IMPLEMENTING)
+        self.assertEqual(past.proposals.filter(status=P.CHOSEN).count(), 10)
+        self.assertEqual(past.proposals.filter(status=P.NOT_CHOSEN).count(), 5)
+        self.assertTrue(past.proposals.filter(merged_into__isnull=False).exists())
+        self.assertGreater(ProgressReport.objects.filter(project__cycle=past).count(), 0)
+        current = ProjectCycle.objects.get(year=2027)
+        self.assertEqual(current.status, ProjectCycle.Status.COLLECTING)
+        sources = set(current.proposals.values_list("source", flat=True))
+        self.assertEqual(sources, {S.PUBLIC, S.STATION, S.DEPUTY})
+        self.assertEqual(current.proposals.count(), 25)
+
+    def test_the_demos_result_page(self) -> None:
+        past = ProjectCycle.objects.get(year=2026)
+        page = self.client.get(reverse("projects:public_result", args=[past.pk]))
+        self.assertEqual(sum(row["chosen"] for row in page.context["rows"]), 10)
+        self.assertEqual(len(page.context["rows"]), 15)

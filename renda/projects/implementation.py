@@ -299,8 +299,9 @@ def _photos_check(files: Sequence[File]) -> list[tuple[File, str]]:
             checked.append((file, check_image(file, max_bytes=PHOTO_MAX_MB * 1024 * 1024)))
         except ValidationError as error:
             name = clean_file_name(file.name or "")
-            raise ValidationError({"photos": [f"{name}：{message}" if name else message
-                                              for message in error.messages]}) from None
+            raise ValidationError({"photos": [
+                _("%(name)s：%(message)s") % {"name": name, "message": message} if name
+                else message for message in error.messages]}) from None
     return checked
 
 

@@ -14,7 +14,9 @@ import tempfile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -117,6 +119,24 @@ class PlanTests(ProjectTestCase):
         with self.assertRaises(PermissionDenied):
             impl.project_plan_save(actor=self.handler, project_id=self.pw.housing.pk,
                                    lead_unit_id=None, plan="", budget=None)
+
+
+class ListTests(ProjectTestCase):
+    def test_the_list_costs_the_same_queries_however_many_projects(self) -> None:
+        self.client.force_login(self.office)
+        url = reverse("projects:project_list")
+        with CaptureQueriesContext(connection) as before:
+            self.assertContains(self.client.get(url), self.pw.health.title)
+        for order in range(3, 6):
+            proposal = Proposal.objects.create(
+                cycle=self.pw.cycle, number=f"PF-X-{order}", source=Proposal.Source.DEPUTY,
+                title=f"项目{order}", description="内容", category="other",
+                status=Proposal.Status.CHOSEN, ballot_order=order)
+            Project.objects.create(cycle=self.pw.cycle, proposal=proposal, title=f"项目{order}",
+                                   lead_unit=self.world.units["health"])
+        with CaptureQueriesContext(connection) as after:
+            self.assertContains(self.client.get(url), "项目5")
+        self.assertEqual(len(after), len(before))
 
 
 class UnitScopeTests(ProjectTestCase):
@@ -275,8 +295,11 @@ class SupervisionTests(ProjectTestCase):
                             self.pw.housing.title)
         self.client.logout()
         self.sign_in(self.handler)
-        self.assertContains(self.client.get(
-            reverse("projects:project", args=[self.pw.housing.pk])), findings)
+        page = self.client.get(reverse("projects:project", args=[self.pw.housing.pk]))
+        self.assertContains(page, findings)
+        # The unit reads the group's name; the group's own page is for the office and members.
+        self.assertContains(page, "第一监督小组")
+        self.assertNotContains(page, reverse("projects:group", args=[group.pk]))
         self.client.logout()
         self.assertContains(self.client.get(
             reverse("projects:project_public", args=[self.pw.housing.pk])), findings)

@@ -111,7 +111,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project, "milestones": list(project.milestones.all()),
         "reports": impl.reports_of(project=project),
         "inspections": impl.inspections_of(project=project),
-        "groups": list(project.groups.prefetch_related("members")),
+        "groups": list(project.groups.all()),
+        "visible_groups": set(impl.groups_for(user=user).filter(projects=project)
+                              .values_list("pk", flat=True)),
         "may_plan": impl.may_plan(user=user, project=project), "may_report": may_report,
         "milestone_form": MilestoneForm(label_suffix="") if may_report else None,
         "time_progress": impl.time_progress(year=project.cycle.year, on=timezone.localdate()),

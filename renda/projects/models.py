@@ -184,7 +184,8 @@ class Ballot(TimeStampedModel):
     result = models.JSONField(_("计票结果"), default=dict, blank=True)
     history = HistoricalRecords(excluded_fields=["present"])
 
-    ACCESS_SCOPES = {"area": ["cycle__congress__area__path"]}
+    # A deputy reaches the ballots whose roll lists him or her.
+    ACCESS_SCOPES = {"area": ["cycle__congress__area__path"], "deputy": ["roll__deputy_id"]}
 
     class Meta:
         verbose_name = _("票决")

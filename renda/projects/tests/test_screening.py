@@ -144,3 +144,33 @@ class ShortlistTests(TestCase):
         Proposal.objects.filter(pk=proposal.pk).update(status=P.REJECTED)
         with self.assertRaises(TransitionNotAllowed):
             services.proposal_shortlist(actor=self.office, proposal_id=proposal.pk)
+
+
+class StaffPagesTests(TestCase):
+    """The office's pages render at each stage, and the deputy's workbench list reaches the
+    cycle through the congress of the role."""
+
+    def test_the_office_pages_render(self) -> None:
+        world = build_world()
+        office = world.users["office_staff"]
+        cycle = cycle_of(world, places=1)
+        first, second = public_proposal(cycle, "甲"), public_proposal(cycle, "乙")
+        self.client.force_login(office)
+        self.assertContains(self.client.get(reverse("projects:cycles")), cycle.title)
+        self.assertContains(self.client.get(reverse("projects:proposal_enter", args=[cycle.pk])),
+                            "常委会提出")
+        services.cycle_move(actor=office, cycle_id=cycle.pk, action="close_collection")
+        page = self.client.get(reverse("projects:proposal", args=[first.pk]))
+        self.assertContains(page, "记录政府初选结果")
+        self.assertContains(page, f"{second.number} 乙")
+        for proposal in (first, second):
+            services.proposal_accept(actor=office, proposal_id=proposal.pk)
+        response = self.client.post(reverse("projects:cycle_move", args=[cycle.pk]),
+                                    {"action": "close_screening"})
+        self.assertRedirects(response, reverse("projects:shortlist", args=[cycle.pk]))
+        page = self.client.get(response.url)
+        self.assertContains(page, "列为候选", count=2)
+        self.client.force_login(User.objects.get(username="deputy"))
+        self.assertContains(self.client.get(reverse("projects:cycles")), cycle.title)
+        page = self.client.get(reverse("projects:proposal", args=[first.pk]))
+        self.assertEqual(page.status_code, 404)

@@ -29,7 +29,6 @@ from renda.projects.tests.test_ballots import (
     candidates_cycle,
     deputy_account,
     item_ids,
-    needs_deputy_scope,
     open_ballot,
     seat_deputies,
 )
@@ -109,7 +108,6 @@ def xmins(ballot: Ballot) -> set:
         return {row[0] for row in cursor.fetchall()}
 
 
-@needs_deputy_scope
 @pytest.mark.django_db
 def test_after_electronic_votes_no_row_links_a_deputy_to_a_choice(client):
     world = build_world()
@@ -159,7 +157,6 @@ def test_after_paper_ballots_entered_on_the_console_no_row_links_a_deputy_to_a_c
     assert_no_link_from_a_deputy_to_a_choice(ballot, votes=3)
 
 
-@needs_deputy_scope
 @pytest.mark.django_db
 def test_a_replayed_submission_is_refused_and_the_refusal_echoes_nothing(client):
     world = build_world()
@@ -177,7 +174,6 @@ def test_a_replayed_submission_is_refused_and_the_refusal_echoes_nothing(client)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
-@needs_deputy_scope
 @pytest.mark.django_db(transaction=True)
 def test_a_deputy_submitting_twice_at_the_same_moment_is_counted_once():
     world = build_world()

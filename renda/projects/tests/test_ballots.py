@@ -4,6 +4,7 @@ and a deputy's vote counted once. The helpers build the cycles and deputies the 
 tests use."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,15 +15,6 @@ from renda.directory.testing import PASSWORD, World, build_world
 from renda.projects import ballots
 from renda.projects.models import Ballot, CastBallot, ProjectCycle, Proposal
 from renda.projects.settings_registry import DEFAULT_SELECTION_RULES
-
-# Until Ballot.ACCESS_SCOPES reaches a deputy (through the roll), the permission layer never
-# grants projects.cast_ballot on a ballot to a deputy, and `ballot_cast` refuses every deputy.
-# The tests of a deputy's own vote run (strictly expected to fail) until that is fixed.
-DEPUTIES_MAY_CAST = "deputy" in Ballot.ACCESS_SCOPES
-needs_deputy_scope = pytest.mark.xfail(
-    not DEPUTIES_MAY_CAST, strict=True, raises=(ballots.VoteRefused, AssertionError),
-    reason="Ballot.ACCESS_SCOPES has no 'deputy' scope: deputies cannot cast (see the report)")
-
 
 # Helpers ---------------------------------------------------------------------------------------
 
@@ -281,7 +273,6 @@ def test_never_more_papers_entered_than_were_handed_out():
 # A deputy's own vote ----------------------------------------------------------------------------
 
 
-@needs_deputy_scope
 @pytest.mark.django_db
 def test_a_present_deputy_votes_once_and_a_second_submission_is_refused():
     world = build_world()
@@ -298,7 +289,6 @@ def test_a_present_deputy_votes_once_and_a_second_submission_is_refused():
     assert ballot.roll.get(deputy=world.deputies["wang"]).voted
 
 
-@needs_deputy_scope
 @pytest.mark.django_db
 def test_a_deputy_not_checked_in_or_off_the_roll_cannot_vote():
     world = build_world()
@@ -318,3 +308,150 @@ def test_a_deputy_not_checked_in_or_off_the_roll_cannot_vote():
     assert not CastBallot.objects.filter(ballot=ballot).exists()
     ballots.ballot_cast(actor=li, ballot_id=ballot.pk, choices=paper)
     assert CastBallot.objects.filter(ballot=ballot).count() == 1
+
+
+# The pages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_console_is_the_office_s_alone(client):
+    world = build_world()
+    cycle = candidates_cycle(world, titles=FOUR, places=2)
+    ballot = ballots.ballot_prepare(actor=world.users["office_staff"], cycle_id=cycle.pk,
+                                    kind=Ballot.Kind.SELECTION)
+    console = f"/projects/ballots/{ballot.pk}/console/"
+    assert client.get(console).status_code == 302  # to the sign-in page
+    for user in (world.users["deputy"], world.users["station_staff"], world.outsider):
+        client.force_login(user)
+        assert client.get(console).status_code == 404
+        assert client.post(console, {"action": "open"}).status_code == 404
+        assert client.post(f"/projects/ballots/cycles/{cycle.pk}/prepare/",
+                           {"kind": "selection"}).status_code == 404
+    assert Ballot.objects.get(pk=ballot.pk).status == Ballot.Status.PREPARED
+
+
+@pytest.mark.django_db
+def test_check_in_by_name_and_all_listed_at_once(client):
+    world = build_world()
+    seat_deputies(world, 3)  # 代表01 to 代表03
+    cycle = candidates_cycle(world, titles=FOUR, places=2)
+    client.force_login(world.users["office_staff"])
+    response = client.post(f"/projects/ballots/cycles/{cycle.pk}/prepare/", {"kind": "selection"})
+    ballot = Ballot.objects.get(cycle=cycle)
+    console = f"/projects/ballots/{ballot.pk}/console/"
+    assert response.url == console
+    page = client.get(console, {"q": "代表"}).content.decode()
+    assert "代表01" in page and "王建国" not in page
+    assert "列出的 3 位代表全部签到" in page
+    response = client.post(console, {"action": "mark_all", "q": "代表"}, follow=True)
+    assert "已为列出的 3 位代表签到，实到 3 人" in response.content.decode()
+    assert sorted(ballot.roll.filter(present=True).values_list("deputy__name", flat=True)) == [
+        "代表01", "代表02", "代表03"]
+    client.post(console, {"action": "mark", "deputy": world.deputies["wang"].pk})
+    client.post(console, {"action": "unmark", "deputy": ballot.roll.get(
+        deputy__name="代表01").deputy_id})
+    assert Ballot.objects.get(pk=ballot.pk).present == 3
+    response = client.post(console, {"action": "mark", "deputy": world.deputies["sun"].pk},
+                           follow=True)
+    assert "该代表不在本次投票的代表名单中" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_while_the_vote_is_open_the_console_counts_voters_not_choices(client):
+    world = build_world()
+    seat_deputies(world, 2)
+    cycle = candidates_cycle(world, titles=FOUR, places=2)
+    ballot = open_ballot(world, cycle)
+    ballots.ballot_cast(actor=world.users["deputy"], ballot_id=ballot.pk,
+                        choices=approve(ballot, "f", "f", "a", "a"))
+    client.force_login(world.users["office_staff"])
+    progress = client.get(f"/projects/ballots/{ballot.pk}/console/progress/").content.decode()
+    assert 'id="count-voted">1 / 5<' in progress
+    assert 'hx-trigger="every 5s"' in progress
+    console = client.get(f"/projects/ballots/{ballot.pk}/console/").content.decode()
+    assert not any(title in console for title in FOUR)
+    assert client.get(ballot.get_absolute_url()).status_code == 404  # no result while open
+
+
+@pytest.mark.django_db
+def test_a_paper_with_an_item_left_out_keeps_what_was_entered(client):
+    world = build_world()
+    cycle = candidates_cycle(world, titles=FOUR, places=2)
+    ballot = open_ballot(world, cycle)
+    office = world.users["office_staff"]
+    ballots.paper_ballot_issue(actor=office, ballot_id=ballot.pk,
+                               deputy_id=world.deputies["wang"].pk)
+    ballots.paper_ballot_issue(actor=office, ballot_id=ballot.pk,
+                               deputy_id=world.deputies["li"].pk)
+    client.force_login(office)
+    url = f"/projects/ballots/{ballot.pk}/console/paper/"
+    a, b, c, _d = item_ids(ballot)
+    response = client.post(url, {f"paper-item_{a}": "for", f"paper-item_{b}": "against",
+                                 f"paper-item_{c}": "abstain"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "请对这个项目作出选择" in page
+    assert re.search(rf'name="paper-item_{b}" value="against"[^>]*checked', page)
+    assert not CastBallot.objects.exists()
+    assert client.post(url, {"spoilt": "1"}).status_code == 302
+    assert client.post(url, {"spoilt": "1"}).status_code == 302
+    response = client.post(url, {"spoilt": "1"}, follow=True)
+    assert "录入的纸质选票已达到发出的张数（2 张）" in response.content.decode()
+    assert CastBallot.objects.filter(ballot=ballot, paper=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_deputy_s_ballot_refuses_with_the_service_s_message_and_status(client):
+    world = build_world()
+    selection_rules(world, method="choose")
+    cycle = candidates_cycle(world, titles=FOUR, places=2)
+    ballot = open_ballot(world, cycle, present=[world.deputies["wang"]])
+    url = f"/projects/ballots/{ballot.pk}/vote/"
+    li = deputy_account(world, world.deputies["li"], "li")
+    client.force_login(li)
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "请先到计票人处签到" in response.content.decode()
+    client.force_login(deputy_account(world, world.deputies["sun"], "sun"))
+    assert client.get(url).status_code == 404  # not on this roll
+    client.force_login(world.users["deputy"])
+    a, b, c, _d = item_ids(ballot)
+    response = client.post(url, {"step": "review", "chosen": [a, b, c]})
+    assert response.status_code == 400
+    assert "最多选择 2 个项目，您选了 3 个" in response.content.decode()
+    confirm = client.post(url, {"step": "review", "chosen": [a, c]}).content.decode()
+    assert "您选了 2 个项目（最多 2 个）" in confirm
+    back = client.post(url, {"step": "edit", "chosen": [a, c]}).content.decode()
+    assert re.search(rf'value="{c}"[^>]*checked', back)
+    ballots.ballot_close(actor=world.users["office_staff"], ballot_id=ballot.pk)
+    response = client.post(url, {"step": "confirm", "chosen": [a, c]})
+    assert response.status_code == 403
+    assert "投票尚未开始或已经结束" in response.content.decode()
+    assert not CastBallot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_result_is_public_once_published(client):
+    world = build_world()
+    seat_deputies(world, 2)
+    cycle = candidates_cycle(world, titles=FOUR, places=2)
+    ballot = open_ballot(world, cycle)
+    paper_votes(world, ballot, [approve(ballot, "f", "a", "f", "a")] * 5)
+    office = world.users["office_staff"]
+    ballots.ballot_close(actor=office, ballot_id=ballot.pk)
+    url = ballot.get_absolute_url()
+    assert client.get(url).status_code == 404
+    client.force_login(world.users["leader"])
+    assert client.get(url).status_code == 200
+    client.force_login(world.users["deputy"])
+    assert client.get(url).status_code == 404
+    ballots.ballot_publish(actor=office, ballot_id=ballot.pk)
+    client.logout()
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('data-chosen="1"') == 2
+    assert "过半数的基数：全体代表" in page and "得票不少于 3 票方可当选" in page
+    assert response.context["chart_data"] == {"result": {
+        "labels": ["社区食堂", "口袋公园", "老旧小区改造", "学校午托"], "values": [5, 5, 0, 0]}}
+    assert 'id="opinion-chart-data"' in page and "echarts" in page

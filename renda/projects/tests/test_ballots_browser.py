@@ -22,7 +22,6 @@ from renda.projects.tests.test_ballots import (
     candidates_cycle,
     deputy_account,
     item_ids,
-    needs_deputy_scope,
     seat_deputies,
 )
 
@@ -129,7 +128,6 @@ def rows(page) -> list[dict[str, str]]:
     return found
 
 
-@needs_deputy_scope
 @pytest.mark.django_db(transaction=True)
 def test_fifty_deputies_choose_ten_of_fifteen_and_rate_them(live_server, browser):  # noqa: F811
     world = build_world()

@@ -15,7 +15,7 @@ from renda.core.verification import phone_normalise
 from renda.directory.models import Deputy, HandlingUnit
 from renda.duties.forms import PhotosField
 from renda.opinions.forms import LENGTH_ERROR, REQUIRED_ERROR
-from renda.projects.implementation import PHOTO_MAX_COUNT, PHOTO_MAX_MB
+from renda.projects.implementation import photo_limits
 from renda.projects.models import Project
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,11 +87,13 @@ class ProgressReportForm(forms.Form):
     def __init__(self, *args: Any, project: Project | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         photos = self.fields["photos"]
+        max_count, max_mb = (photo_limits(project.cycle.congress) if project is not None
+                             else (6, 5))
         photos.help_text = _("最多 %(count)d 张，每张不超过 %(mb)s MB；支持 JPEG、PNG、WebP 格式。"
                              "照片将在项目公开页面展示，请勿拍摄群众面部等个人信息") % {
-            "count": PHOTO_MAX_COUNT, "mb": PHOTO_MAX_MB}
-        photos.widget.attrs.update({"data-max-count": PHOTO_MAX_COUNT,
-                                    "data-max-bytes": PHOTO_MAX_MB * 1024 * 1024})
+            "count": max_count, "mb": max_mb}
+        photos.widget.attrs.update({"data-max-count": max_count,
+                                    "data-max-bytes": max_mb * 1024 * 1024})
         if project is not None and not self.is_bound:
             self.initial.setdefault("progress", project.progress)
             self.initial.setdefault("spent", project.spent)

@@ -54,12 +54,9 @@ VIEW_PROJECT = "projects.view_project"
 VIEW_GROUP = "projects.view_supervisiongroup"
 VIEW_PHOTO = "projects.view_progressphoto"
 # A project lags (进度滞后) when its per cent done is more than this many points behind the
-# share of its year already gone. A module constant for now: to become the per-congress
-# setting `projects.delay_threshold` (the lead moves it into settings_registry.py).
+# share of its year already gone: the default of `status_for`; the congress's own value is the
+# setting `projects.delay_threshold`.
 DELAY_POINTS = 20
-# Photos per progress report and their size: to become settings as well.
-PHOTO_MAX_COUNT = 6
-PHOTO_MAX_MB = 5
 # The cycle's states in which projects exist and their work goes on.
 ACTIVE = (C.VOTING, C.IMPLEMENTING, C.EVALUATING)
 # The states in which the projects are public: from the publication of the ballot that chose
@@ -173,10 +170,11 @@ def time_progress(*, year: int, on: datetime.date) -> int:
     return round(((on - start).days + 1) * 100 / ((end - start).days + 1))
 
 
-def status_for(*, progress: int, year: int, on: datetime.date) -> str:
+def status_for(*, progress: int, year: int, on: datetime.date,
+               threshold: int = DELAY_POINTS) -> str:
     if progress >= 100:
         return Project.Status.COMPLETED
-    if time_progress(year=year, on=on) - progress > DELAY_POINTS:
+    if time_progress(year=year, on=on) - progress > threshold:
         return Project.Status.DELAYED
     return Project.Status.IN_PROGRESS
 
@@ -290,13 +288,20 @@ def _report_clean(progress: Any, spent: Any, note: str, on: datetime.date) -> di
     return {"progress": progress, "spent": spent, "note": note}
 
 
-def _photos_check(files: Sequence[File]) -> list[tuple[File, str]]:
-    if len(files) > PHOTO_MAX_COUNT:
-        raise ValidationError({"photos": _("每次最多上传 %(max)d 张照片") % {"max": PHOTO_MAX_COUNT}})
+def photo_limits(congress) -> tuple[int, int]:
+    """How many photos a report may carry and how many MB each."""
+    return (setting_value(congress=congress, key="projects.photo_max_count"),
+            setting_value(congress=congress, key="projects.photo_max_mb"))
+
+
+def _photos_check(files: Sequence[File], congress) -> list[tuple[File, str]]:
+    max_count, max_mb = photo_limits(congress)
+    if len(files) > max_count:
+        raise ValidationError({"photos": _("每次最多上传 %(max)d 张照片") % {"max": max_count}})
     checked = []
     for file in files:
         try:
-            checked.append((file, check_image(file, max_bytes=PHOTO_MAX_MB * 1024 * 1024)))
+            checked.append((file, check_image(file, max_bytes=max_mb * 1024 * 1024)))
         except ValidationError as error:
             name = clean_file_name(file.name or "")
             raise ValidationError({"photos": [
@@ -323,8 +328,10 @@ def project_refresh(*, project: Project) -> Project:
     if latest is None:
         return project
     project.progress, project.spent = latest.progress, latest.spent
+    threshold = setting_value(congress=project.cycle.congress, key="projects.delay_threshold",
+                              on=latest.reported_on)
     project.status = status_for(progress=latest.progress, year=project.cycle.year,
-                                on=latest.reported_on)
+                                on=latest.reported_on, threshold=threshold)
     project.save(update_fields=["progress", "spent", "status", "updated_at"])
     return project
 
@@ -340,7 +347,7 @@ def progress_report_add(*, actor: Any, project_id: int, progress: Any, spent: An
     if project.lead_unit_id is None:
         raise ValidationError(_("人大常委会办公室确定牵头单位后才能填报进度"))
     fields = _report_clean(progress, spent, note, on)
-    checked = _photos_check(photos)
+    checked = _photos_check(photos, project.cycle.congress)
     with files_removed_on_failure() as written, transaction.atomic():
         project = _locked_project(project_id)
         report = ProgressReport(project=project, reported_on=on, reported_by=actor, **fields)

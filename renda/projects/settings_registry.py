@@ -53,5 +53,11 @@ def register() -> None:
                        "处理（ballot_order 按选票顺序，none 不确定并报告，另行投票）"))
     register_setting("projects.evaluation_choices", DEFAULT_EVALUATION_CHOICES,
                      _("项目测评选项"), _("代表测评和群众测评的选项；counts 为真的计入满意率"))
+    register_setting("projects.delay_threshold", 20, _("进度滞后判定"),
+                     _("项目进度落后于全年时间进度超过这么多个百分点时，标记为进度滞后"))
+    register_setting("projects.photo_max_count", 6, _("进度照片数量上限"),
+                     _("每次填报进度最多可以上传的照片数"))
+    register_setting("projects.photo_max_mb", 5, _("进度照片大小上限（MB）"),
+                     _("每张进度照片的最大大小"))
     register_setting("projects.evaluation_quorum", 0.5, _("测评有效人数比例"),
                      _("实到代表须超过全体代表的这一比例，测评才有效"))

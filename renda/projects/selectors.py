@@ -59,7 +59,10 @@ def cycle_counts(*, cycle: ProjectCycle) -> dict[str, Any]:
         "status": [(label, by_status.get(value, 0)) for value, label in Proposal.Status.choices],
         "source": [(label, by_source.get(value, 0)) for value, label in Proposal.Source.choices],
         "merged": cycle.proposals.filter(merged_into__isnull=False).count(),
-        "candidates": by_status.get(Proposal.Status.CANDIDATE, 0),
+        # Candidates stay candidates on the page once the ballot has chosen among them.
+        "candidates": sum(by_status.get(status, 0) for status in (
+            Proposal.Status.CANDIDATE, Proposal.Status.CHOSEN, Proposal.Status.NOT_CHOSEN)),
+        "chosen": by_status.get(Proposal.Status.CHOSEN, 0),
     }
 
 

@@ -123,7 +123,7 @@ def public_proposals(*, cycle: ProjectCycle) -> QuerySet[Proposal]:
 def public_candidates(*, cycle: ProjectCycle) -> QuerySet[Proposal]:
     shown = (Proposal.Status.CANDIDATE, Proposal.Status.CHOSEN, Proposal.Status.NOT_CHOSEN)
     return (cycle.proposals.filter(status__in=shown, ballot_order__isnull=False)
-            .order_by("ballot_order", "id").values(*PUBLIC_FIELDS))
+            .order_by("ballot_order", "id").values(*PUBLIC_FIELDS, "project__id"))
 
 
 def selection_ballot(*, cycle: ProjectCycle) -> Ballot | None:

@@ -6,7 +6,9 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -92,6 +94,18 @@ class PublicPagesTests(TestCase):
         self.assertContains(page, "联络站收集")
         self.assertContains(page, "医疗卫生")
 
+    def test_the_public_list_takes_as_many_queries_for_many_proposals(self) -> None:
+        cycle = cycle_of(self.world)
+        url = reverse("projects:public_proposals", args=[cycle.pk])
+        public_proposal(cycle, "一")
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(url)
+        for n in range(8):
+            public_proposal(cycle, f"项目{n}", area_id=self.world.areas["youxie"].pk)
+        with CaptureQueriesContext(connection) as many:
+            self.assertContains(self.client.get(url), "项目7")
+        self.assertEqual(len(few), len(many))
+
     def test_the_candidates_are_shown_once_shortlisted(self) -> None:
         cycle, _proposals = voting_cycle(self.world)
         page = self.client.get(reverse("projects:public_cycle", args=[cycle.pk]))
@@ -118,6 +132,8 @@ class PublicPagesTests(TestCase):
         cycle_page = self.client.get(reverse("projects:public_cycle", args=[cycle.pk]))
         self.assertContains(cycle_page, reverse("projects:public_result", args=[cycle.pk]))
         self.assertContains(cycle_page, "票决确定")
+        chosen = proposals[0].project
+        self.assertContains(cycle_page, reverse("projects:project_public", args=[chosen.pk]))
 
     def test_a_ballot_below_the_quorum_is_shown_as_void(self) -> None:
         cycle, _proposals = voting_cycle(self.world)

@@ -211,6 +211,7 @@ class StaffEntryTests(TestCase):
 
     def test_a_deputy_proposes_from_the_workbench(self) -> None:
         self.login("deputy")
+        self.assertRedirects(self.client.get(reverse("projects:proposal_start")), self.url)
         self.client.post(self.url, form_post(self.cycle))
         proposal = Proposal.objects.get()
         self.assertEqual((proposal.source, proposal.deputy), (Proposal.Source.DEPUTY,

@@ -53,10 +53,10 @@ def _cycle(request: HttpRequest, pk: int) -> ProjectCycle:
 
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
+    if not has_perm(request.user, sel.VIEW_CYCLE):
+        raise PermissionDenied
     cycles = list(sel.cycles_for(user=request.user))
     may_create = scope_filter(request.user, MANAGE, Congress.objects.all()).exists()
-    if not cycles and not may_create:
-        raise PermissionDenied
     return render(request, "projects/cycles/list.html",
                   {"cycles": cycles, "may_create": may_create})
 
@@ -197,6 +197,20 @@ def proposal_enter(request: HttpRequest, pk: int) -> HttpResponse:
         status=400 if form.is_bound else 200)
 
 
+@login_required
+def proposal_start(request: HttpRequest) -> HttpResponse:
+    """The workbench's "提出民生实事项目": straight to the form of the one cycle collecting
+    where the user may propose, else the list of cycles with a word why."""
+    collecting = [cycle for cycle in sel.cycles_for(user=request.user)
+                  .filter(status=ProjectCycle.Status.COLLECTING)
+                  if _entry_sources(request.user, cycle)]
+    if len(collecting) == 1:
+        return redirect("projects:proposal_enter", pk=collecting[0].pk)
+    if not collecting:
+        messages.info(request, _("目前没有正在征集的民生实事项目"))
+    return redirect("projects:cycles")
+
+
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
     try:
         return sel.proposal_get_for(user=request.user, pk=pk)
@@ -298,6 +312,7 @@ def _shortlist_step(request: HttpRequest, cycle: ProjectCycle) -> None:
 urlpatterns = [
     path("cycles/", cycle_list, name="cycles"),
     path("cycles/new/", cycle_new, name="cycle_new"),
+    path("cycles/propose/", proposal_start, name="proposal_start"),
     path("cycles/<int:pk>/", cycle_detail, name="cycle"),
     path("cycles/<int:pk>/move/", cycle_move, name="cycle_move"),
     path("cycles/<int:pk>/proposals/", proposal_list, name="cycle_proposals"),

@@ -96,7 +96,8 @@ class ProposalForm(forms.Form):
         if stations:
             self.fields["station"] = forms.TypedChoiceField(
                 label=_("收集的联络站"), coerce=int, required=False,
-                choices=[("", _("请选择")), *stations])
+                choices=[("", _("请选择")), *stations],
+                initial=stations[0][0] if len(stations) == 1 else None)
 
     def clean_proposer_mobile(self) -> str:
         mobile = self.cleaned_data["proposer_mobile"].strip()

@@ -84,6 +84,8 @@ def cycle_move(*, actor: Any, cycle_id: int, action: str, note: str = "") -> Pro
         raise ValidationError(_("无效的操作"))
     with transaction.atomic():
         cycle = ProjectCycle.objects.select_for_update().get(pk=cycle_id)
+        if not has_perm(actor, CYCLE.get(action).permission, cycle):
+            raise PermissionDenied
         if action == "close_screening":
             waiting = cycle.proposals.filter(status=P.SUBMITTED).count()
             if waiting:

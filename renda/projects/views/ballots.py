@@ -20,7 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -155,8 +156,8 @@ def ballot_console(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("当前状态下不能执行该操作，请刷新后重试"))
         else:
             _console_act(request, ballot, action, query)
-        url = redirect("projects:ballot_console", pk=ballot.pk).url
-        return redirect(f"{url}?q={query}" if query else url)
+        url = reverse("projects:ballot_console", args=[ballot.pk])
+        return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
     rows = list(_roll(ballot, query))
     return render(request, "projects/ballots/console.html", {
         "ballot": ballot, "rows": rows, "search": search, "query": query,

@@ -106,6 +106,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "my_reports": bool(user.deputy_id) and has_perm(user, "duties.submit_duty_report"),
             "stars": has_perm(user, "duties.view_starround"),
         },
+        "project_links": {
+            "cycles": has_perm(user, "projects.view_projectcycle") and (
+                has_perm(user, "projects.add_proposal") or has_perm(user, "projects.manage_cycle")),
+            "propose": has_perm(user, "projects.add_proposal")
+            and not has_perm(user, "projects.manage_cycle"),
+            "work": has_perm(user, "projects.view_project"),
+        },
     }
     return render(request, "accounts/home.html", context)
 

@@ -15,13 +15,15 @@ CAST = "projects.cast_ballot"
 REPORT = "projects.report_progress"
 SUPERVISE = "projects.supervise_project"
 PROPOSE = "projects.add_proposal"
+# The proposer's name and mobile number in full (elsewhere masked).
+VIEW_PRIVATE = "projects.view_proposal_private"
 AUTOMATIC = "projects.automatic"
 
 
 def register() -> None:
     for role in (Role.ADMIN, Role.OFFICE_STAFF):
         grant(role, *VIEW, MANAGE, SCREEN, RUN_BALLOT, SUPERVISE, PROPOSE, REPORT,
-              "projects.view_attendance", "projects.view_surveyresponse")
+              "projects.view_attendance", "projects.view_surveyresponse", VIEW_PRIVATE)
     grant(Role.LEADER, *VIEW, SUPERVISE, "projects.view_attendance")
     grant(Role.DEPUTY, "projects.view_projectcycle", "projects.view_proposal",
           "projects.view_ballot", "projects.view_ballotitem", "projects.view_project",

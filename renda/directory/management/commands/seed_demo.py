@@ -36,6 +36,10 @@ class Command(BaseCommand):
                 from renda.duties.demo import seed_duties
 
                 seed_duties(stdout=self.stdout, today=timezone.localdate())
+            if apps.is_installed("renda.projects"):  # livelihood projects, on top of both
+                from renda.projects.demo import seed_projects
+
+                seed_projects(stdout=self.stdout, today=timezone.localdate())
         self._accounts()
 
     def _opinions(self) -> None:

@@ -458,6 +458,9 @@ def test_the_deputy_s_ballot_refuses_with_the_service_s_message_and_status(clien
     response = client.post(url, {"step": "review", "chosen": [a, b, c]})
     assert response.status_code == 400
     assert "最多选择 2 个项目，您选了 3 个" in response.content.decode()
+    count = f"/projects/ballots/{ballot.pk}/vote/count/"
+    assert "已选 3 个，超过了最多 2 个" in client.post(count, {"chosen": [a, b, c]}).content.decode()
+    assert "已选 1 个，最多 2 个" in client.post(count, {"chosen": [a, "999"]}).content.decode()
     confirm = client.post(url, {"step": "review", "chosen": [a, c]}).content.decode()
     assert "您选了 2 个项目（最多 2 个）" in confirm
     back = client.post(url, {"step": "edit", "chosen": [a, c]}).content.decode()

@@ -19,10 +19,12 @@ from renda.opinions.tests.test_loop_browser import browser, fits_the_screen, sig
 from renda.projects import ballots
 from renda.projects.models import Ballot, ProjectCycle
 from renda.projects.tests.test_ballots import (
+    FOUR,
     candidates_cycle,
     deputy_account,
     item_ids,
     seat_deputies,
+    selection_rules,
 )
 
 pytestmark = pytest.mark.browser
@@ -183,3 +185,33 @@ def test_fifty_deputies_choose_ten_of_fifteen_and_rate_them(live_server, browser
     assert shown == expected_rates
     assert re.fullmatch(r"\d+\.\d\d%", office.locator("#fig-rate").inner_text())
     office.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_choose_two_ballot_counts_the_ticks_on_the_phone(live_server, browser):  # noqa: F811
+    world = build_world()
+    selection_rules(world, method="choose")
+    cycle = candidates_cycle(world, titles=FOUR, places=2)
+    office = world.users["office_staff"]
+    ballot = ballots.ballot_prepare(actor=office, cycle_id=cycle.pk, kind=Ballot.Kind.SELECTION)
+    ballots.attendance_mark(actor=office, ballot_id=ballot.pk,
+                            deputy_ids=[world.deputies["wang"].pk])
+    ballots.ballot_open(actor=office, ballot_id=ballot.pk)
+    page = sign_in(browser, live_server.url, "deputy")
+    page.goto(f"{live_server.url}/projects/ballots/{ballot.pk}/vote/")
+    page.get_by_text("已选 0 个，最多 2 个。").wait_for()
+    for title in FOUR[:3]:
+        page.get_by_label(title).check()
+    page.get_by_text("已选 3 个，超过了最多 2 个").wait_for()
+    page.get_by_label(FOUR[1]).uncheck()
+    page.get_by_text("已选 2 个，最多 2 个。").wait_for()
+    assert fits_the_screen(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="下一步：核对选票").click()
+    page.get_by_text("您选了 2 个项目（最多 2 个）").wait_for()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认提交").click()
+    page.get_by_role("heading", name="投票已计入").wait_for()
+    page.context.close()
+    [paper] = ballot.cast.values_list("choices", flat=True)
+    assert paper == {"chosen": [item_ids(ballot)[0], item_ids(ballot)[2]]}

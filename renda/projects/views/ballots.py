@@ -314,7 +314,8 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
             return refusal
     form = BallotForm(request.POST if step in ("review", "confirm", "edit") else None,
                       ballot=ballot, items=_items(ballot))
-    context = {"ballot": ballot, "form": form, "places": form.places}
+    context = {"ballot": ballot, "form": form, "places": form.places,
+               "chosen": len(form["chosen"].value() or []) if "chosen" in form.fields else 0}
     if step == "review" and form.is_valid():
         return render(request, "projects/ballots/confirm.html",
                       {**context, "summary": form.summary()})
@@ -333,6 +334,19 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
         form.errors.clear()  # back from the confirmation: the choices as they were, no errors
     return render(request, "projects/ballots/vote.html", context,
                   status=400 if step == "review" else 200)
+
+
+@never_cache
+@require_POST
+@login_required
+def ballot_vote_count(request: HttpRequest, pk: int) -> HttpResponse:
+    """How many items the deputy has ticked (choose N), as he or she ticks them: counted from
+    the form posted and forgotten (htmx swaps the line under the boxes)."""
+    row = _my_row(request, pk)
+    ids = {str(pk) for pk in row.ballot.items.values_list("pk", flat=True)}
+    chosen = len(set(request.POST.getlist("chosen")) & ids)
+    return render(request, "projects/ballots/_chosen_count.html", {
+        "ballot": row.ballot, "chosen": chosen, "places": row.ballot.rules.get("places", 0)})
 
 
 @never_cache
@@ -401,5 +415,6 @@ urlpatterns = [
     path("ballots/<int:pk>/console/progress/", ballot_progress, name="ballot_progress"),
     path("ballots/<int:pk>/console/paper/", ballot_paper, name="ballot_paper"),
     path("ballots/<int:pk>/vote/", ballot_vote, name="ballot_vote"),
+    path("ballots/<int:pk>/vote/count/", ballot_vote_count, name="ballot_vote_count"),
     path("ballots/<int:pk>/vote/done/", ballot_voted, name="ballot_voted"),
 ]

@@ -112,6 +112,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "propose": has_perm(user, "projects.add_proposal")
             and not has_perm(user, "projects.manage_cycle"),
             "work": has_perm(user, "projects.view_project"),
+            "ballots": has_perm(user, "projects.run_ballot") or (
+                bool(user.deputy_id) and has_perm(user, "projects.cast_ballot")),
         },
     }
     return render(request, "accounts/home.html", context)

@@ -84,13 +84,16 @@ def ballot_prepare(*, actor: Any, cycle_id: int, kind: str, title: str = "",
             raise ValidationError(_("候选项目确定后才能准备票决"))
         proposals = list(cycle.proposals.filter(status=Proposal.Status.CANDIDATE)
                          .order_by("ballot_order", "id"))
-        if len(proposals) <= cycle.places:
+        # After a published ballot that left a tie for the last places, a second ballot among
+        # the tied candidates for the places left.
+        places = cycle.places - cycle.proposals.filter(status=Proposal.Status.CHOSEN).count()
+        if len(proposals) <= places:
             raise ValidationError(_("候选项目（%(count)d 个）应多于确定项目数（%(places)d 个），"
                                     "实行差额票决") % {"count": len(proposals),
-                                                  "places": cycle.places})
+                                                  "places": places})
         rules = dict(setting_value(congress=cycle.congress, key="projects.selection_rules",
                                    on=on))
-        rules["places"] = cycle.places
+        rules["places"] = places
         method = rules.pop("method", Ballot.Method.APPROVE)
         title = title or _("%(year)s 年民生实事项目票决") % {"year": cycle.year}
     elif kind == Ballot.Kind.EVALUATION:
@@ -114,8 +117,13 @@ def ballot_prepare(*, actor: Any, cycle_id: int, kind: str, title: str = "",
     if method not in Ballot.Method.values:
         raise ValidationError(_("票决规则中的表决方式无效"))
     with transaction.atomic():
-        if cycle.ballots.filter(kind=kind).exclude(status=Ballot.Status.FAILED).exists():
-            raise ValidationError(_("本年度已有这项投票；只有未达法定人数的投票才能重新准备"))
+        earlier = cycle.ballots.filter(kind=kind).exclude(status=Ballot.Status.FAILED)
+        last = earlier.order_by("-id").first()
+        runoff = (kind == Ballot.Kind.SELECTION and last is not None
+                  and last.status == Ballot.Status.PUBLISHED and last.result.get("tied"))
+        if last is not None and not runoff:
+            raise ValidationError(_("本年度已有这项投票；只有未达法定人数或末位同票需另行投票时"
+                                    "才能重新准备"))
         deputies = seated_deputies(cycle=cycle, on=on)
         ballot = Ballot.objects.create(cycle=cycle, kind=kind, method=method, title=title,
                                        rules=rules, eligible=len(deputies))
@@ -353,6 +361,14 @@ def ballot_close(*, actor: Any, ballot_id: int) -> Ballot:
                              data={"valid": result["valid"], "cast": result["cast"]})
 
 
+def _comparable(result: dict) -> dict:
+    """A result without the candidates' titles: a title corrected after the count is no
+    disagreement of the count."""
+    items = [{key: value for key, value in item.items() if key != "title"}
+             for item in result.get("items", [])]
+    return {**result, "items": items}
+
+
 def ballot_recount(*, actor: Any, ballot_id: int) -> tuple[dict, bool]:
     """Count again from the stored ballots; whether it agrees with the recorded result."""
     ballot = Ballot.objects.get(pk=ballot_id)
@@ -360,7 +376,7 @@ def ballot_recount(*, actor: Any, ballot_id: int) -> tuple[dict, bool]:
     if ballot.status not in (Ballot.Status.CLOSED, Ballot.Status.PUBLISHED):
         raise ValidationError(_("计票后才能复核"))
     result = ballot_count(ballot)
-    same = result == ballot.result
+    same = _comparable(result) == _comparable(ballot.result)
     event_append(target=ballot, action="recount", actor=actor, data={"agrees": same})
     return result, same
 

@@ -190,10 +190,6 @@ def test_a_tie_for_the_last_place_follows_the_tie_break(tie_break, chosen, tied)
     assert sorted(cycle.projects.values_list("title", flat=True)) == sorted(chosen)
 
 
-@pytest.mark.xfail(strict=True, raises=ValidationError,
-                   reason="ballot_prepare refuses a second selection ballot once one is "
-                   "published, and wants more candidates than all the places: the tied "
-                   "candidates can never be voted on again (proposed fix in the report)")
 @pytest.mark.django_db
 def test_the_tied_candidates_go_to_a_second_ballot_for_the_places_left():
     world = build_world()
@@ -264,9 +260,6 @@ def test_a_recount_from_the_stored_ballots_gives_the_published_result():
     assert not agrees
 
 
-@pytest.mark.xfail(strict=True, reason="ballot_recount compares the titles stored in the result "
-                   "with the proposals' current titles: a title corrected after the count reads "
-                   "as a disagreement (proposed fix in the report)")
 @pytest.mark.django_db
 def test_a_title_corrected_after_the_count_does_not_make_the_recount_disagree():
     world = build_world()

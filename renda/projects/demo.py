@@ -1,5 +1,6 @@
-"""Demo livelihood projects for 平房区人大 (issue 9): a past cycle carried out this year and the
-next year's cycle collecting proposals.
+"""Demo livelihood projects for 平房区人大 (issue 9): last year's cycle completed (rated by the
+deputies and the public, the final report published), this year's carried out, and the next
+year's cycle collecting proposals.
 
 - The past cycle (year = this year): proposals collected last autumn, screened (two rejected
   with their reasons, one merged), 15 candidates, 10 chosen by the deputies' secret ballot at
@@ -21,9 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from renda.accounts.models import Role, RoleAssignment, User
+from renda.core.workflow import workflow_apply
 from renda.directory.models import Area, Station
 from renda.projects import ballots, implementation, services
-from renda.projects.models import Ballot, ProjectCycle, Proposal
+from renda.projects.models import Ballot, ProjectCycle, Proposal, SurveyResponse
+from renda.projects.workflow import CYCLE
 from renda.suggestions.demo import Cast
 
 SEED = 2029
@@ -118,9 +121,14 @@ def seed_projects(*, stdout: TextIO | None = None,
     today = today or datetime.date.today()
     cast = Cast.load()
     rng = random.Random(SEED)
+    if not ProjectCycle.objects.filter(congress=cast.congress, year=today.year - 1).exists():
+        with transaction.atomic():
+            cycle = _past_cycle(cast, today, rng, year=today.year - 1)
+            _completed(cast, cycle, rng)
+        _say(stdout, f"projects: the {today.year - 1} cycle, completed and reported")
     if not ProjectCycle.objects.filter(congress=cast.congress, year=today.year).exists():
         with transaction.atomic():
-            _past_cycle(cast, today, rng)
+            _past_cycle(cast, today, rng, year=today.year)
         _say(stdout, f"projects: the {today.year} cycle, chosen and under way")
     if not ProjectCycle.objects.filter(congress=cast.congress, year=today.year + 1).exists():
         with transaction.atomic():
@@ -131,8 +139,9 @@ def seed_projects(*, stdout: TextIO | None = None,
 # The past cycle ---------------------------------------------------------------------------------
 
 
-def _past_cycle(cast: Cast, today: datetime.date, rng: random.Random) -> None:
-    office, year = cast.office, today.year
+def _past_cycle(cast: Cast, today: datetime.date, rng: random.Random, *,
+                year: int) -> ProjectCycle:
+    office = cast.office
     cycle = services.cycle_create(
         actor=office, congress_id=cast.congress.pk, year=year, places=10,
         collect_opens_on=datetime.date(year - 1, 9, 1),
@@ -162,6 +171,57 @@ def _past_cycle(cast: Cast, today: datetime.date, rng: random.Random) -> None:
     services.cycle_move(actor=office, cycle_id=cycle.pk, action="fix_shortlist")
     _ballot(cast, cycle, rng)
     _progress(cast, cycle, today, rng)
+    return cycle
+
+
+def _completed(cast: Cast, cycle: ProjectCycle, rng: random.Random) -> None:
+    """A year later: every project done, the government's report, the deputies' satisfaction
+    ballot at the January session (on paper), the public survey and the final report."""
+    office = cast.office
+    for project in cycle.projects.all():
+        if project.lead_unit_id is None:
+            continue
+        implementation.progress_report_add(
+            actor=office, project_id=project.pk, progress=100, spent=project.budget or 0,
+            note="项目已全部完成并通过验收。", reported_on=datetime.date(cycle.year, 12, 20))
+        implementation.project_plan_save(
+            actor=office, project_id=project.pk, lead_unit_id=project.lead_unit_id,
+            plan=project.plan, budget=project.budget,
+            government_report=f"{project.title}已按计划全部完成，群众反映良好。")
+    workflow_apply(workflow=CYCLE, pk=cycle.pk, action="start_evaluation", actor=office)
+    ballot = ballots.ballot_prepare(actor=office, cycle_id=cycle.pk,
+                                    kind=Ballot.Kind.EVALUATION,
+                                    on=datetime.date(cycle.year + 1, 1, 10))
+    roll = list(ballot.roll.values_list("deputy_id", flat=True))
+    present = [pk for pk in roll if rng.random() < 0.95]
+    ballots.attendance_mark(actor=office, ballot_id=ballot.pk, deputy_ids=present)
+    ballots.ballot_open(actor=office, ballot_id=ballot.pk)
+    for deputy_id in present:
+        ballots.paper_ballot_issue(actor=office, ballot_id=ballot.pk, deputy_id=deputy_id)
+    items = list(ballot.items.order_by("order"))
+    for _deputy in present:
+        choices = {}
+        for item in items:
+            dice = rng.random()
+            choices[str(item.pk)] = ("satisfied" if dice < 0.86 else
+                                     "basic" if dice < 0.98 else "dissatisfied")
+        ballots.paper_ballot_enter(actor=office, ballot_id=ballot.pk, choices=choices)
+    ballots.ballot_close(actor=office, ballot_id=ballot.pk)
+    ballots.ballot_publish(actor=office, ballot_id=ballot.pk)
+    # The public survey's answers, as the confirmed numbers left them (digests only; the demo
+    # skips the SMS step, the real survey never does).
+    responses = []
+    for project in cycle.projects.all():
+        for n in range(rng.randrange(40, 90)):
+            dice = rng.random()
+            rating = ("satisfied" if dice < 0.8 else "basic" if dice < 0.95 else "dissatisfied")
+            responses.append(SurveyResponse(project=project, rating=rating,
+                                            phone_digest=f"demo-{cycle.year}-{n:04d}"))
+    SurveyResponse.objects.bulk_create(responses)
+    implementation.final_report_save(
+        actor=office, cycle_id=cycle.pk, publish=True,
+        text=f"{cycle.year} 年度十项民生实事项目全部完成。代表满意度测评和群众测评结果见下表，"
+             "未达到满意的项目已由区政府提出改进措施。")
 
 
 def _ballot(cast: Cast, cycle: ProjectCycle, rng: random.Random) -> Ballot:

@@ -190,8 +190,8 @@ def test_a_citizen_proposes_a_project_on_a_phone(live_server, browser) -> None: 
 
 @time_machine.travel(NOW, tick=False)
 class DemoTests(TestCase):
-    """The demo: a past cycle chosen by the deputies' ballot and under way, the next year's
-    collecting; seeding twice changes nothing."""
+    """The demo: last year's cycle completed and reported, this year's chosen by the deputies'
+    ballot and under way, the next year's collecting; seeding twice changes nothing."""
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -217,6 +217,15 @@ class DemoTests(TestCase):
         self.assertEqual(past.proposals.filter(status=P.NOT_CHOSEN).count(), 5)
         self.assertTrue(past.proposals.filter(merged_into__isnull=False).exists())
         self.assertGreater(ProgressReport.objects.filter(project__cycle=past).count(), 0)
+        done = ProjectCycle.objects.get(year=2025)
+        self.assertEqual(done.status, ProjectCycle.Status.REPORTED)
+        evaluation = done.ballots.get(kind=Ballot.Kind.EVALUATION)
+        self.assertEqual(evaluation.status, Ballot.Status.PUBLISHED)
+        self.assertGreater(float(evaluation.result["rate"]), 90)
+        self.assertTrue(done.projects.filter(survey__isnull=False).exists())
+        self.assertTrue(done.final_report)
+        page = self.client.get(reverse("projects:final_report", args=[done.pk]))
+        self.assertContains(page, done.final_report)
         current = ProjectCycle.objects.get(year=2027)
         self.assertEqual(current.status, ProjectCycle.Status.COLLECTING)
         sources = set(current.proposals.values_list("source", flat=True))

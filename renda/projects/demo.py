@@ -125,15 +125,15 @@ def seed_projects(*, stdout: TextIO | None = None,
         with transaction.atomic():
             cycle = _past_cycle(cast, today, rng, year=today.year - 1)
             _completed(cast, cycle, rng)
-        _say(stdout, f"projects: the {today.year - 1} cycle, completed and reported")
+        _say(stdout, f"  演示民生实事项目: {today.year - 1} 年度已完成测评并通报")
     if not ProjectCycle.objects.filter(congress=cast.congress, year=today.year).exists():
         with transaction.atomic():
             _past_cycle(cast, today, rng, year=today.year)
-        _say(stdout, f"projects: the {today.year} cycle, chosen and under way")
+        _say(stdout, f"  演示民生实事项目: {today.year} 年度已票决确定，正在实施")
     if not ProjectCycle.objects.filter(congress=cast.congress, year=today.year + 1).exists():
         with transaction.atomic():
             count = _current_cycle(cast, today, rng)
-        _say(stdout, f"projects: the {today.year + 1} cycle collecting, {count} proposals")
+        _say(stdout, f"  演示民生实事项目: {today.year + 1} 年度正在征集，已收到 {count} 个项目")
 
 
 # The past cycle ---------------------------------------------------------------------------------

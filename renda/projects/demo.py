@@ -273,12 +273,12 @@ def _progress(cast: Cast, cycle: ProjectCycle, today: datetime.date,
 
 def _deputy_users(cast: Cast) -> list[User]:
     """Accounts to propose as deputies: the demo deputy and two more of the term (their own
-    accounts, or new ones without a password)."""
+    accounts, or new ones without a password, not among the demo logins)."""
     users = list(User.objects.filter(username="demo-deputy", deputy__isnull=False))
     for deputy in [d for d in cast.deputies if d.pk not in {u.deputy_id for u in users}][:2]:
         user = User.objects.filter(deputy=deputy).first()
         if user is None:
-            user = User(username=f"demo-projects-deputy-{deputy.pk}", display_name=deputy.name,
+            user = User(username=f"deputy-{deputy.pk}", display_name=deputy.name,
                         deputy=deputy)
             user.set_unusable_password()
             user.save()

@@ -282,7 +282,7 @@ class Project(TimeStampedModel):
     class Status(models.TextChoices):
         PLANNING = "planning", _("制定方案")
         IN_PROGRESS = "in_progress", _("实施中")
-        COMPLETED = "completed", _("已完成")
+        COMPLETED = "completed", pgettext_lazy("project status", "已完成")
         DELAYED = "delayed", _("进度滞后")
 
     cycle = models.ForeignKey(ProjectCycle, verbose_name=_("年度"), on_delete=models.CASCADE,

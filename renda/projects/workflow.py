@@ -1,6 +1,7 @@
 """The cycle's, the proposals' and the ballots' steps as tables (`renda.core.workflow`)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.workflow import Transition, Workflow
 from renda.projects.models import Ballot, ProjectCycle, Proposal
@@ -25,7 +26,7 @@ CYCLE = Workflow(
         Transition("chosen", {C.VOTING}, C.IMPLEMENTING, permission=AUTOMATIC,
                    label=_("票决结果公布，进入实施")),
         Transition("start_evaluation", {C.IMPLEMENTING}, C.EVALUATING, permission=MANAGE,
-                   label=_("开始测评")),
+                   label=pgettext_lazy("project cycle", "开始测评")),
         Transition("report", {C.EVALUATING}, C.REPORTED, permission=MANAGE,
                    label=_("通报结果")),
     ),

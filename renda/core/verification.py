@@ -99,6 +99,24 @@ def verification_check(*, phone: str, purpose: str, code: str) -> bool:
                 .update(used_at=now))
 
 
+def verification_confirm(*, phone: str, purpose: str, code: str) -> str:
+    """Check the code a person typed; the number's digest, or a ValidationError on `code`.
+    For pages that then act on the confirmed number (a vote, a survey) by its digest."""
+    number = phone_normalise(phone)
+    if not verification_check(phone=number, purpose=purpose, code=code):
+        raise ValidationError({"code": _("验证码不正确或已失效，请重新获取")})
+    return phone_digest(number)
+
+
+def verification_confirmed(*, digest: str, purpose: str,
+                           within: datetime.timedelta) -> bool:
+    """Whether a code for this number's digest and purpose was confirmed in the last
+    `within`: what a later step checks before it trusts a digest a page sent back."""
+    since = timezone.now() - within
+    return VerificationCode.objects.filter(phone_hash=digest, purpose=purpose,
+                                           used_at__gte=since).exists()
+
+
 def _code_digest(digest: str, purpose: str, code: str) -> str:
     value = f"{digest}|{purpose}|{code}"
     return salted_hmac("renda.core.verification.code", value, algorithm="sha256").hexdigest()

@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from renda.accounts.access import has_perm, scope_filter, scope_q
-from renda.core.models import VerificationCode
 from renda.core.text import clean_text
-from renda.core.verification import phone_digest, phone_normalise, verification_check
+from renda.core.verification import verification_confirm, verification_confirmed
 from renda.core.workflow import event_append, workflow_move
 from renda.directory import public
 from renda.directory.models import Congress, Deputy, Mandate, Station
@@ -482,16 +481,11 @@ def decision_sheet(*, star_round: StarRound,
 
 def star_voter_confirm(*, phone: str, code: str) -> str:
     """Check the SMS code of a voter's number; the number's digest, or a ValidationError."""
-    number = phone_normalise(phone)
-    if not verification_check(phone=number, purpose=PURPOSE, code=code):
-        raise ValidationError({"code": _("验证码不正确或已失效，请重新获取")})
-    return phone_digest(number)
+    return verification_confirm(phone=phone, purpose=PURPOSE, code=code)
 
 
 def _confirmed(digest: str) -> bool:
-    since = timezone.now() - CONFIRMATION_VALID
-    return VerificationCode.objects.filter(phone_hash=digest, purpose=PURPOSE,
-                                           used_at__gte=since).exists()
+    return verification_confirmed(digest=digest, purpose=PURPOSE, within=CONFIRMATION_VALID)
 
 
 def vote_is_open(star_round: StarRound, today: datetime.date | None = None) -> bool:

@@ -14,12 +14,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renda.core.models import VerificationCode
 from renda.core.text import clean_text
-from renda.core.verification import phone_digest, phone_normalise, verification_check
+from renda.core.verification import verification_confirm, verification_confirmed
 from renda.projects.implementation import survey_choices
 from renda.projects.models import Project, ProjectCycle, SurveyResponse
 
@@ -52,16 +50,11 @@ def survey_projects(*, cycle: ProjectCycle) -> list[Project]:
 
 def survey_voter_confirm(*, phone: str, code: str) -> str:
     """Check the SMS code of a number; the number's digest, or a ValidationError."""
-    number = phone_normalise(phone)
-    if not verification_check(phone=number, purpose=PURPOSE, code=code):
-        raise ValidationError({"code": _("验证码不正确或已失效，请重新获取")})
-    return phone_digest(number)
+    return verification_confirm(phone=phone, purpose=PURPOSE, code=code)
 
 
 def _confirmed(digest: str) -> bool:
-    since = timezone.now() - CONFIRMATION_VALID
-    return VerificationCode.objects.filter(phone_hash=digest, purpose=PURPOSE,
-                                           used_at__gte=since).exists()
+    return verification_confirmed(digest=digest, purpose=PURPOSE, within=CONFIRMATION_VALID)
 
 
 def survey_rated(*, cycle: ProjectCycle, phone_digest: str) -> dict[int, str]:

@@ -3,13 +3,10 @@ history. Every write goes through the services (`renda.duties.services`, `report
 and their pages, which recompute the score cards and log each step; the vote tables of duty
 reports are not shown at all (only the counts on the report)."""
 
-from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
-from renda.accounts.admin_mixins import ScopedAdminMixin
+from renda.accounts.admin_mixins import ReadOnlyInline, ReadOnlyScopedAdmin
 from renda.duties.models import (
     DutyRecord,
     DutyReport,
@@ -23,30 +20,6 @@ from renda.duties.models import (
 )
 
 
-class ReadOnlyBase(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_per_page = 50
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class RuleInline(ReadOnlyInline):
     model = PointsRule
     fields = readonly_fields = ["activity_type", "points", "cap"]
@@ -58,7 +31,7 @@ class QuotaInline(ReadOnlyInline):
 
 
 @admin.register(DutyRecord)
-class DutyRecordAdmin(ReadOnlyBase):
+class DutyRecordAdmin(ReadOnlyScopedAdmin):
     list_display = ["date", "deputy", "activity_type", "title", "source", "status", "points"]
     list_filter = ["source", "status", "activity_type"]
     search_fields = ["title", "deputy__name"]
@@ -67,14 +40,14 @@ class DutyRecordAdmin(ReadOnlyBase):
 
 
 @admin.register(PointsScheme)
-class PointsSchemeAdmin(ReadOnlyBase):
+class PointsSchemeAdmin(ReadOnlyScopedAdmin):
     list_display = ["title", "congress", "year", "max_total"]
     list_filter = ["year"]
     inlines = [RuleInline, QuotaInline]
 
 
 @admin.register(ScoreCard)
-class ScoreCardAdmin(ReadOnlyBase):
+class ScoreCardAdmin(ReadOnlyScopedAdmin):
     list_display = ["deputy", "congress", "year", "total", "grade", "computed_at"]
     list_filter = ["year", "grade"]
     search_fields = ["deputy__name"]
@@ -82,12 +55,12 @@ class ScoreCardAdmin(ReadOnlyBase):
 
 
 @admin.register(DutyReportRound)
-class DutyReportRoundAdmin(ReadOnlyBase):
+class DutyReportRoundAdmin(ReadOnlyScopedAdmin):
     list_display = ["title", "congress", "year", "share"]
 
 
 @admin.register(DutyReport)
-class DutyReportAdmin(ReadOnlyBase):
+class DutyReportAdmin(ReadOnlyScopedAdmin):
     list_display = ["deputy", "round", "audience", "scheduled_on", "status", "votes_cast",
                     "votes_satisfied"]
     list_filter = ["status", "audience"]
@@ -95,13 +68,13 @@ class DutyReportAdmin(ReadOnlyBase):
 
 
 @admin.register(StarRound)
-class StarRoundAdmin(ReadOnlyBase):
+class StarRoundAdmin(ReadOnlyScopedAdmin):
     list_display = ["title", "congress", "year", "kind", "status"]
     list_filter = ["kind", "status"]
 
 
 @admin.register(StarCandidate)
-class StarCandidateAdmin(ReadOnlyBase):
+class StarCandidateAdmin(ReadOnlyScopedAdmin):
     list_display = ["__str__", "round", "review_average", "public_votes", "combined_score",
                     "stars"]
     list_filter = ["stars"]

@@ -13,7 +13,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from renda.accounts.admin_mixins import ScopedAdminMixin, cached_has_perm
+from renda.accounts.admin_mixins import (
+    ReadOnlyInline,
+    ReadOnlyScopedAdmin,
+    ScopedAdminMixin,
+    cached_has_perm,
+)
 from renda.core.masking import mask_name, mask_phone
 from renda.opinions.models import Open311Client, Opinion, OpinionReply
 from renda.opinions.open311.services import open311_client_create
@@ -21,37 +26,14 @@ from renda.opinions.open311.services import open311_client_create
 PRIVATE_PERM = "opinions.view_opinion_private"
 
 
-class ReadOnlyBase(ScopedAdminMixin, SimpleHistoryAdmin):
-    """Scoped, with history, and read-only: writes go through `renda.opinions.services`."""
-
-    list_per_page = 50
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReplyInline(admin.TabularInline):
+class ReplyInline(ReadOnlyInline):
     model = OpinionReply
-    extra = 0
     fields = ["created_at", "unit", "author", "body", "is_final"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Opinion)
-class OpinionAdmin(ReadOnlyBase):
+class OpinionAdmin(ReadOnlyScopedAdmin):
     list_display = ["tracking_number", "title", "type_code", "channel", "status", "due_at",
                     "assigned_unit", "created_at"]
     list_filter = ["status", "channel", "type_code", "extension_used", "reopened", "rating",
@@ -88,7 +70,7 @@ class OpinionAdmin(ReadOnlyBase):
 
 
 @admin.register(OpinionReply)
-class OpinionReplyAdmin(ReadOnlyBase):
+class OpinionReplyAdmin(ReadOnlyScopedAdmin):
     list_display = ["opinion", "unit", "author", "is_final", "created_at"]
     list_filter = ["is_final", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=opinion__tracking_number"]

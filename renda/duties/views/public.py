@@ -1,3 +1,0 @@
-"""Placeholder until the views land."""
-
-urlpatterns: list = []
